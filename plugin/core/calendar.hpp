@@ -1,0 +1,66 @@
+// Local civil days, UTC instants and the period grid of kpi-spec §2.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cskpi {
+
+// A local civil date as days since 1970-01-01. Compact (4 bytes) and cheap to
+// compare, so every date column of the in-process model uses it.
+using Day = std::int32_t;
+// A UTC instant as seconds since the Unix epoch.
+using Seconds = std::int64_t;
+
+inline constexpr Day kNoDay = std::numeric_limits<Day>::min();
+inline constexpr Seconds kNoTime = std::numeric_limits<Seconds>::min();
+
+enum class Granularity { day, week, month, quarter, year };
+
+Granularity parse_granularity(std::string_view text);  // throws ConfigError
+const char *granularity_name(Granularity g);
+
+Day make_day(int year, unsigned month, unsigned day);
+Day parse_day(std::string_view iso);                    // "YYYY-MM-DD"; throws std::invalid_argument
+std::string format_day(Day d);                          // "YYYY-MM-DD"
+int weekday_iso(Day d);                                 // 1 = Monday .. 7 = Sunday
+
+// First day of the period of granularity g that contains d.
+Day period_floor(Granularity g, Day d);
+// First day of the period after the one starting at start.
+Day period_next(Granularity g, Day start);
+// Start of the same-granularity period one year before the period starting at start.
+Day period_year_ago(Granularity g, Day start);
+
+struct Period {
+  Day start;  // first day
+  Day end;    // first day after (half-open)
+};
+
+// The reported periods: from the one containing first_day up to the one
+// containing as_of (kpi-spec §2). Period i has t0 = start - 1 and
+// t1 = min(end - 1, as_of); the last one is partial when it contains as_of.
+class PeriodGrid {
+ public:
+  PeriodGrid(Granularity g, Day first_day, Day as_of);
+
+  Granularity granularity() const { return granularity_; }
+  Day as_of() const { return as_of_; }
+  std::size_t size() const { return periods_.size(); }
+  const Period &operator[](std::size_t i) const { return periods_[i]; }
+  Day t0(std::size_t i) const { return periods_[i].start - 1; }
+  Day t1(std::size_t i) const;
+  bool partial(std::size_t i) const { return periods_[i].end - 1 > as_of_; }
+  // Index of the period containing d, or -1 when d is outside the grid.
+  int index_of(Day d) const;
+
+ private:
+  Granularity granularity_;
+  Day as_of_;
+  std::vector<Period> periods_;
+};
+
+}  // namespace cskpi

@@ -1,0 +1,69 @@
+// The engine configuration, parsed from the JSON text a host passes through
+// the ABI (see docs/configuration.md). Every key has the default kpi-spec
+// names; unknown keys and bad values are ConfigErrors.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/calendar.hpp"
+
+namespace cskpi {
+
+struct SourceSettings {
+  std::string backend = "sqlite3";   // sqlite3 | postgresql
+  std::string connection;            // SOCI connection string
+  std::string profile = "canonical"; // built-in name or path to a profile directory
+};
+
+enum class ActivityMode { orders, subscriptions };
+enum class RevenueMode { invoices, subscriptions };
+
+// A local working interval on one weekday, in minutes after midnight.
+struct WorkInterval {
+  int begin_minute;
+  int end_minute;
+};
+
+struct WorkCalendar {
+  // Index 1..7 = Monday..Sunday (0 unused). Default Mon-Fri 08:00-18:00.
+  std::vector<WorkInterval> week[8];
+  std::vector<Day> holidays;         // explicit dates from the configuration
+  bool brazil_holidays = false;      // the built-in "BR" set
+};
+
+struct HealthSettings {
+  double w_recency = 0.30, w_frequency = 0.15, w_monetary = 0.15;
+  double w_support = 0.15, w_voice = 0.15, w_payment = 0.10;
+  double healthy_min = 70, attention_min = 40;
+  int support_divisor = 10;          // score = 1 - (n + 2 o) / support_divisor
+  double voice_none = 50, voice_passive = 60;
+};
+
+struct Settings {
+  SourceSettings source;
+  SourceSettings target;             // nightly snapshots; defaults to source
+  bool target_given = false;
+  std::string timezone = "UTC";      // IANA name
+  bool timestamps_local = false;     // "timestamps": "utc" (default) | "local"
+  Day as_of = kNoDay;                // kNoDay: yesterday in `timezone`
+  Granularity granularity = Granularity::month;
+  int inactivity_days = 90;
+  int activation_days = 30;
+  double upsell_threshold = 0.10;
+  int csat_scale = 5;                // 5 or 7
+  int ces_scale = 10;
+  ActivityMode activity_mode = ActivityMode::orders;
+  RevenueMode revenue_mode = RevenueMode::invoices;
+  std::map<std::string, double> sla_hours;  // priority -> target hours; "default" key
+  WorkCalendar calendar;
+  HealthSettings health;
+};
+
+// Parses the configuration JSON text. Throws ConfigError naming the key.
+Settings parse_settings(const std::string &json_text);
+// Resolves as_of: the configured one, or yesterday in the configured zone.
+Day resolve_as_of(const Settings &s);
+
+}  // namespace cskpi

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs (with apt) every Debian package cskpi needs to build and test.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libsoci-dev libsqlite3-dev sqlite3 libpq-dev postgresql
+  libboost1.81-dev libboost-json1.81-dev
+  libhowardhinnant-date-dev tzdata
+  catch2 abigail-tools binutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,2 @@
+// Anchor for the precompiled catch.hpp shared by every test executable.
+#include <catch2/catch.hpp>
