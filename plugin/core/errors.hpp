@@ -29,3 +29,10 @@ struct CancelledError : std::runtime_error {
 };
 
 }  // namespace cskpi
+
+namespace cskpi {
+// An unknown table name in a request.
+struct NotFoundError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+}  // namespace cskpi

@@ -1,0 +1,29 @@
+// The demo command's pieces: the demo ERP file, its configuration, the
+// printed KPI summary and the Markdown report.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "cskpi.h"
+
+namespace cli {
+
+struct DemoRun {
+  std::string db_path;
+  std::string report_path;
+  std::string as_of;        // YYYY-MM-DD
+  std::string granularity;  // month by default
+  int customers = 2000;
+  std::uint64_t seed = 42;
+};
+
+// Generates the demo ERP into db_path unless the file exists.
+void ensure_demo_erp(const DemoRun &run);
+// Engine configuration JSON for the demo ERP (profile "demo").
+std::string demo_config(const DemoRun &run);
+// Prints the latest complete period next to the one before, the health and
+// ticket summaries, and writes the Markdown report.
+void print_demo(cskpi_engine *engine, const DemoRun &run);
+
+}  // namespace cli

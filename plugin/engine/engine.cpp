@@ -1,0 +1,159 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "core/errors.hpp"
+#include "kpi/activity.hpp"
+#include "kpi/cohorts.hpp"
+#include "kpi/cost.hpp"
+#include "kpi/flow.hpp"
+#include "kpi/health.hpp"
+#include "kpi/purchase.hpp"
+#include "kpi/revenue.hpp"
+#include "kpi/support.hpp"
+#include "kpi/voice.hpp"
+#include "source/database.hpp"
+#include "source/loader.hpp"
+#include "source/profile.hpp"
+
+namespace cskpi {
+namespace json = boost::json;
+
+const std::vector<std::string> &table_names() {
+  static const std::vector<std::string> names{"kpis",   "cohort_retention",    "cohort_revenue", "ticket_breakdown",
+                                              "health", "detractor_followups", "data_quality"};
+  return names;
+}
+
+Request parse_request(const std::string &json_text) {
+  Request r;
+  if (json_text.empty()) return r;
+  json::value root;
+  try {
+    root = json::parse(json_text);
+  } catch (const std::exception &e) {
+    throw ConfigError(std::string("request is not valid JSON: ") + e.what());
+  }
+  if (!root.is_object()) throw ConfigError("request must be a JSON object");
+  for (const auto &kv : root.get_object()) {
+    std::string key(kv.key());
+    const auto &v = kv.value();
+    auto text = [&]() {
+      if (!v.is_string()) throw ConfigError("request key '" + key + "' must be a string");
+      return std::string(v.get_string());
+    };
+    auto day = [&]() {
+      try {
+        return parse_day(text());
+      } catch (const std::invalid_argument &e) {
+        throw ConfigError("request key '" + key + "': " + e.what());
+      }
+    };
+    if (key == "table") r.table = text();
+    else if (key == "as_of") r.as_of = day();
+    else if (key == "granularity") r.granularity = parse_granularity(text());
+    else if (key == "from") r.from = day();
+    else if (key == "to") r.to = day();
+    else if (key == "reload") {
+      if (!v.is_bool()) throw ConfigError("request key 'reload' must be true or false");
+      r.reload = v.get_bool();
+    } else {
+      throw ConfigError("unknown request key '" + key + "' (known: table, as_of, granularity, from, to, reload)");
+    }
+  }
+  return r;
+}
+
+Engine::Engine(Settings settings) : settings_(std::move(settings)) {}
+
+void Engine::log(int level, const std::string &message) const {
+  if (log_) log_(level, message);
+}
+
+void Engine::progress(const std::string &phase, std::int64_t done, std::int64_t total) const {
+  if (progress_ && !progress_(phase, done, total)) throw CancelledError("cancelled by the progress callback during " + phase);
+}
+
+const Dataset &Engine::dataset(Day as_of, bool reload) {
+  if (cached_ && cached_->as_of == as_of && !reload) return *cached_;
+  cached_.reset();
+  const auto &src = settings_.source;
+  Profile profile = load_profile(src.profile, src.backend);
+  log(1, "reading " + src.backend + " source with profile '" + profile.name + "' as of " + format_day(as_of));
+  auto db = open_session(src);
+  LoadHooks hooks;
+  hooks.progress = [this](const std::string &source, std::int64_t rows) {
+    progress("read:" + source, rows, -1);
+    return true;
+  };
+  cached_ = std::make_unique<Dataset>(load_dataset(*db, src.backend, profile, settings_, as_of, hooks));
+  for (const auto &[source, rows] : cached_->rows_read) log(1, "read " + std::to_string(rows) + " rows from " + source);
+  return *cached_;
+}
+
+namespace {
+
+std::vector<std::string> slot_names(const Dataset &data) {
+  std::vector<std::string> names{"all"};
+  for (const auto &n : data.segments.names()) names.push_back(n);
+  return names;
+}
+
+Activity activity_for(const Dataset &data, const Settings &s) {
+  return s.activity_mode == ActivityMode::subscriptions ? Activity::from_subscriptions(data)
+                                                        : Activity::from_orders(data, s.inactivity_days);
+}
+
+}  // namespace
+
+KpiResults Engine::compute_kpis(const Dataset &data, Granularity g) {
+  Settings s = settings_;
+  s.granularity = g;
+  PeriodGrid grid(g, data.first_day, data.as_of);
+  Activity activity = activity_for(data, s);
+  KpiContext ctx{data, s, grid, activity};
+  KpiResults out(grid, slot_names(data));
+  // Order matters: support and cost read flow's active/retained counts.
+  compute_flow(ctx, out);
+  compute_revenue(ctx, out);
+  compute_purchase(ctx, out);
+  compute_support(ctx, out);
+  compute_voice(ctx, out);
+  compute_cost(ctx, out);
+  return out;
+}
+
+Table Engine::compute_table(const Dataset &data, Granularity g, const std::string &name) {
+  if (name == "data_quality") return data_quality_table(data);
+  Settings s = settings_;
+  s.granularity = g;
+  PeriodGrid grid(g, data.first_day, data.as_of);
+  Activity activity = activity_for(data, s);
+  KpiContext ctx{data, s, grid, activity};
+  if (name == "cohort_retention") return cohort_retention_table(ctx);
+  if (name == "cohort_revenue") return cohort_revenue_table(ctx);
+  if (name == "ticket_breakdown") return ticket_breakdown_table(ctx);
+  if (name == "health") return health_table(ctx);
+  if (name == "detractor_followups") return detractor_followups_table(ctx);
+  std::string list;
+  for (const auto &n : table_names()) list += (list.empty() ? "" : ", ") + n;
+  throw NotFoundError("unknown table '" + name + "' (tables: " + list + ")");
+}
+
+Table Engine::compute(const Request &request) {
+  Day as_of = request.as_of != kNoDay ? request.as_of : resolve_as_of(settings_);
+  Granularity g = request.granularity.value_or(settings_.granularity);
+  // Fail on a bad table name before reading anything.
+  if (std::find(table_names().begin(), table_names().end(), request.table) == table_names().end())
+    return compute_table(Dataset{}, g, request.table);
+  const Dataset &data = dataset(as_of, request.reload);
+  progress("compute", 0, 1);
+  Table t = request.table == "kpis" ? kpi_long_table(compute_kpis(data, g), request.from, request.to)
+                                    : compute_table(data, g, request.table);
+  progress("compute", 1, 1);
+  return t;
+}
+
+}  // namespace cskpi

@@ -1,0 +1,67 @@
+// The engine behind one cskpi_engine handle: a configured source, the model
+// read from it (cached per as_of) and the computation of every table.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/dataset.hpp"
+#include "core/kpi_results.hpp"
+#include "core/settings.hpp"
+#include "core/table.hpp"
+
+namespace cskpi {
+
+// What one cskpi_compute call asks for (request JSON, see abi/cskpi.h).
+struct Request {
+  std::string table = "kpis";
+  Day as_of = kNoDay;                       // kNoDay: the configured one or yesterday
+  std::optional<Granularity> granularity;   // default: the configured one
+  Day from = kNoDay, to = kNoDay;           // narrow the reported periods
+  bool reload = false;
+};
+Request parse_request(const std::string &json_text);  // throws ConfigError
+
+// Names of the tables a request may ask for, "kpis" first.
+const std::vector<std::string> &table_names();
+
+class Engine {
+ public:
+  using LogFn = std::function<void(int level, const std::string &message)>;
+  // Returns false to cancel.
+  using ProgressFn = std::function<bool(const std::string &phase, std::int64_t done, std::int64_t total)>;
+
+  explicit Engine(Settings settings);
+
+  const Settings &settings() const { return settings_; }
+  void set_log(LogFn fn) { log_ = std::move(fn); }
+  void set_progress(ProgressFn fn) { progress_ = std::move(fn); }
+  void log(int level, const std::string &message) const;
+  // Reports progress; throws CancelledError when the host asks to stop.
+  void progress(const std::string &phase, std::int64_t done, std::int64_t total) const;
+
+  // The model read from the source for as_of (read once, then cached).
+  const Dataset &dataset(Day as_of, bool reload = false);
+  // One table of a request.
+  Table compute(const Request &request);
+  // Every period KPI for a granularity, as matrices.
+  KpiResults compute_kpis(const Dataset &data, Granularity g);
+  // A named table other than "kpis" for a granularity.
+  Table compute_table(const Dataset &data, Granularity g, const std::string &name);
+
+ private:
+  Settings settings_;
+  LogFn log_;
+  ProgressFn progress_;
+  std::unique_ptr<Dataset> cached_;
+};
+
+// The long form of the period KPIs (one row per kpi, period, segment) with
+// the comparisons of kpi-spec §11; periods outside [from, to] are left out.
+Table kpi_long_table(const KpiResults &results, Day from = kNoDay, Day to = kNoDay);
+// Data-quality findings of a run (kpi-spec §12).
+Table data_quality_table(const Dataset &data);
+
+}  // namespace cskpi

@@ -1,0 +1,90 @@
+// The long KPI table with its comparisons (kpi-spec §11) and the data-quality
+// table (§12).
+#include <cmath>
+
+#include "engine/engine.hpp"
+
+namespace cskpi {
+namespace {
+
+// Absolute and relative change of value against base; null where a side is
+// null or (relative) the base is 0.
+double change(double value, double base) { return (is_null(value) || is_null(base)) ? kNull : value - base; }
+double change_rate(double value, double base) {
+  return (is_null(value) || is_null(base) || base == 0) ? kNull : (value - base) / std::fabs(base);
+}
+
+// Index of the period one year before period i, or -1 when it is outside
+// the grid (the comparison is then null).
+std::vector<int> year_ago_index(const PeriodGrid &grid) {
+  std::vector<int> out(grid.size(), -1);
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    Day start = period_year_ago(grid.granularity(), grid[i].start);
+    int j = grid.index_of(start);
+    if (j >= 0 && grid[static_cast<std::size_t>(j)].start == start) out[i] = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+Table kpi_long_table(const KpiResults &results, Day from, Day to) {
+  Table t("kpis");
+  auto c_kpi = t.add_column("kpi", ColumnType::text);
+  auto c_gran = t.add_column("granularity", ColumnType::text);
+  auto c_start = t.add_column("period_start", ColumnType::date);
+  auto c_seg = t.add_column("segment", ColumnType::text);
+  auto c_value = t.add_column("value", ColumnType::real);
+  auto c_partial = t.add_column("partial", ColumnType::boolean);
+  auto c_prev = t.add_column("value_previous", ColumnType::real);
+  auto c_prev_ch = t.add_column("change_previous", ColumnType::real);
+  auto c_prev_rate = t.add_column("change_rate_previous", ColumnType::real);
+  auto c_yoy = t.add_column("value_year_ago", ColumnType::real);
+  auto c_yoy_ch = t.add_column("change_year_ago", ColumnType::real);
+  auto c_yoy_rate = t.add_column("change_rate_year_ago", ColumnType::real);
+
+  const auto &grid = results.grid();
+  const char *gran = granularity_name(grid.granularity());
+  auto yoy = year_ago_index(grid);
+  for (const auto &m : results.kpis()) {
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      if (from != kNoDay && grid[p].end <= from) continue;
+      if (to != kNoDay && grid[p].start > to) continue;
+      for (std::size_t s = 0; s < results.slots(); ++s) {
+        double v = results.get(m, p, s);
+        double prev = p > 0 ? results.get(m, p - 1, s) : kNull;
+        double ago = yoy[p] >= 0 ? results.get(m, static_cast<std::size_t>(yoy[p]), s) : kNull;
+        t.push_text(c_kpi, m.name);
+        t.push_text(c_gran, gran);
+        t.push_date(c_start, grid[p].start);
+        t.push_text(c_seg, results.slot_names()[s]);
+        t.push_real(c_value, v);
+        t.push_bool(c_partial, grid.partial(p));
+        t.push_real(c_prev, prev);
+        t.push_real(c_prev_ch, change(v, prev));
+        t.push_real(c_prev_rate, change_rate(v, prev));
+        t.push_real(c_yoy, ago);
+        t.push_real(c_yoy_ch, change(v, ago));
+        t.push_real(c_yoy_rate, change_rate(v, ago));
+      }
+    }
+  }
+  return t;
+}
+
+Table data_quality_table(const Dataset &data) {
+  Table t("data_quality");
+  auto c_source = t.add_column("source", ColumnType::text);
+  auto c_reason = t.add_column("reason", ColumnType::text);
+  auto c_rows = t.add_column("rows", ColumnType::int64);
+  auto c_action = t.add_column("action", ColumnType::text);
+  for (const auto &[key, f] : data.quality.findings()) {
+    t.push_text(c_source, key.first);
+    t.push_text(c_reason, key.second);
+    t.push_int(c_rows, f.rows);
+    t.push_text(c_action, f.skipped ? "skipped" : "flagged");
+  }
+  return t;
+}
+
+}  // namespace cskpi
