@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The library exports exactly the cskpi_* functions of abi/cskpi.h, under the
+# CSKPI_1 version node, and its SONAME is libcskpi.so.<ABI major>.
+set -euo pipefail
+lib=$1 header=$2 expected_soname=$3
+fail=0
+exported=$(nm -D --defined-only "$lib" | awk '$2 ~ /[TtWwDdBbRrVv]/ {print $3}' | sed 's/@.*//' | grep -v '^CSKPI_' | sort -u)
+stray=$(echo "$exported" | grep -v '^cskpi_' || true)
+if [ -n "$stray" ]; then
+  echo "exported symbols that are not cskpi_*:"; echo "$stray"; fail=1
+fi
+declared=$(grep -oE 'CSKPI_API [^(]*\b(cskpi_[a-z0-9_]+)\(' "$header" | grep -oE 'cskpi_[a-z0-9_]+\($' | tr -d '(' | sort -u)
+if [ "$(echo "$exported" | grep '^cskpi_' )" != "$declared" ]; then
+  echo "exported cskpi_* symbols differ from the header's:"; diff <(echo "$declared") <(echo "$exported" | grep '^cskpi_') || true; fail=1
+fi
+soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+if [ "$soname" != "$expected_soname" ]; then echo "SONAME is '$soname', expected '$expected_soname'"; fail=1; fi
+versioned=$(objdump -T "$lib" | grep -c ' CSKPI_1 ' || true)
+if [ "$versioned" -lt "$(echo "$declared" | wc -l)" ]; then echo "not every symbol is in version node CSKPI_1"; fail=1; fi
+[ $fail -eq 0 ] && echo "exports OK: $(echo "$declared" | wc -l) cskpi_* functions, SONAME $soname"
+exit $fail
