@@ -23,7 +23,7 @@ namespace json = boost::json;
 
 const std::vector<std::string> &table_names() {
   static const std::vector<std::string> names{"kpis",   "cohort_retention",    "cohort_revenue", "ticket_breakdown",
-                                              "health", "detractor_followups", "data_quality"};
+                                              "health", "detractor_followups", "data_quality", "sources"};
   return names;
 }
 
@@ -127,6 +127,7 @@ KpiResults Engine::compute_kpis(const Dataset &data, Granularity g) {
 
 Table Engine::compute_table(const Dataset &data, Granularity g, const std::string &name) {
   if (name == "data_quality") return data_quality_table(data);
+  if (name == "sources") return sources_table(data);
   Settings s = settings_;
   s.granularity = g;
   PeriodGrid grid(g, data.first_day, data.as_of);

@@ -63,5 +63,7 @@ class Engine {
 Table kpi_long_table(const KpiResults &results, Day from = kNoDay, Day to = kNoDay);
 // Data-quality findings of a run (kpi-spec §12).
 Table data_quality_table(const Dataset &data);
+// Rows read per source of the run, and which optional sources are present.
+Table sources_table(const Dataset &data);
 
 }  // namespace cskpi

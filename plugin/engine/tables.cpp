@@ -87,4 +87,15 @@ Table data_quality_table(const Dataset &data) {
   return t;
 }
 
+Table sources_table(const Dataset &data) {
+  Table t("sources");
+  auto c_source = t.add_column("source", ColumnType::text);
+  auto c_rows = t.add_column("rows_read", ColumnType::int64);
+  for (const auto &[source, rows] : data.rows_read) {
+    t.push_text(c_source, source);
+    t.push_int(c_rows, rows);
+  }
+  return t;
+}
+
 }  // namespace cskpi

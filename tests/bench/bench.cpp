@@ -1,0 +1,222 @@
+// cskpi-bench: full compute over a generated demo ERP, from SQLite and from
+// PostgreSQL, through the C ABI. Each measurement runs in a forked child so
+// its peak RSS and CPU time are its own (wait4 rusage); the generator's memory
+// never counts.
+//
+//   cskpi-bench [--customers N] [--seed N] [--dir DIR] [--pg CONNINFO] [--repeat N]
+//
+// The demo ERP is generated once per (size, seed) and reused on later runs.
+// Results: one line per run on stdout, and a Markdown table row for
+// docs/performance.md.
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "cskpi.h"
+#include "demo_erp.hpp"
+
+namespace json = boost::json;
+
+namespace {
+
+struct Options {
+  int customers = 10000;
+  std::uint64_t seed = 42;
+  std::string dir = "bench-data";
+  std::string pg;  // empty: SQLite only
+  int repeat = 1;
+};
+
+struct Measure {
+  double wall_s = 0, cpu_s = 0;
+  long peak_rss_kb = 0;
+  long long rows = 0;
+  bool ok = false;
+};
+
+const char *kTables[] = {"kpis", "cohort_retention", "cohort_revenue", "ticket_breakdown",
+                         "health", "detractor_followups", "data_quality"};
+
+std::string config_for(const std::string &backend, const std::string &conn, const std::string &as_of) {
+  json::object c{{"source", {{"backend", backend}, {"connection", conn}, {"profile", "demo"}}},
+                 {"as_of", as_of},
+                 {"timezone", "America/Sao_Paulo"},
+                 {"sla_hours", {{"urgent", 8}, {"default", 72}}},
+                 {"calendar", {{"holiday_sets", json::array{"BR"}}}}};
+  return json::serialize(c);
+}
+
+// Runs in the child: every table, month granularity, all segments. Returns
+// the rows read (from the "sources" table) or -1 on failure.
+long long compute_everything(const std::string &config) {
+  cskpi_engine *e = nullptr;
+  if (cskpi_engine_open(config.c_str(), &e) != CSKPI_OK) {
+    std::fprintf(stderr, "open: %s\n", cskpi_last_error());
+    return -1;
+  }
+  long long rows = 0;
+  for (const char *t : kTables) {
+    cskpi_result *r = nullptr;
+    std::string req = std::string(R"({"granularity":"month","table":")") + t + "\"}";
+    if (cskpi_compute(e, req.c_str(), &r) != CSKPI_OK) {
+      std::fprintf(stderr, "compute %s: %s\n", t, cskpi_engine_error(e));
+      cskpi_engine_close(e);
+      return -1;
+    }
+    cskpi_result_free(r);
+  }
+  cskpi_result *s = nullptr;
+  if (cskpi_compute(e, R"({"table":"sources"})", &s) == CSKPI_OK) {
+    int32_t col = -1;
+    for (int32_t c = 0; c < cskpi_result_column_count(s); ++c)
+      if (std::strcmp(cskpi_result_column_name(s, c), "rows_read") == 0) col = c;
+    for (int64_t i = 0; i < cskpi_result_row_count(s); ++i) rows += cskpi_result_int64(s, i, col);
+    cskpi_result_free(s);
+  }
+  cskpi_engine_close(e);
+  return rows;
+}
+
+Measure measure(const std::string &config) {
+  int fd[2];
+  if (pipe(fd) != 0) return {};
+  auto t0 = std::chrono::steady_clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fd[0]);
+    long long rows = compute_everything(config);
+    if (write(fd[1], &rows, sizeof rows) != sizeof rows) _exit(3);
+    _exit(rows < 0 ? 1 : 0);
+  }
+  close(fd[1]);
+  long long rows = -1;
+  if (read(fd[0], &rows, sizeof rows) != sizeof rows) rows = -1;
+  close(fd[0]);
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  Measure m;
+  m.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  m.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  m.peak_rss_kb = ru.ru_maxrss;
+  m.rows = rows;
+  m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && rows >= 0;
+  return m;
+}
+
+bool exists(const std::string &path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0;
+}
+
+cskpi::demo::DemoOptions demo_options(const Options &o) {
+  cskpi::demo::DemoOptions d;
+  d.seed = o.seed;
+  d.customers = o.customers;
+  d.first_date = "2023-01-01";
+  d.last_date = "2025-12-31";
+  return d;
+}
+
+std::string prepare_sqlite(const Options &o) {
+  mkdir(o.dir.c_str(), 0755);
+  std::string path = o.dir + "/demo-" + std::to_string(o.customers) + "-" + std::to_string(o.seed) + ".sqlite";
+  if (!exists(path)) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::string tmp = path + ".tmp";
+    std::remove(tmp.c_str());
+    {
+      soci::session db(soci::sqlite3, "db=" + tmp);
+      cskpi::demo::generate_demo_erp(db, "sqlite3", demo_options(o));
+    }
+    std::rename(tmp.c_str(), path.c_str());
+    std::printf("generated %s in %.1f s\n", path.c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return "db=" + path;
+}
+
+// Generates into the given PostgreSQL database unless it already holds this
+// size (marked in a one-row table).
+std::string prepare_pg(const Options &o) {
+  soci::session db(soci::postgresql, o.pg);
+  std::string marker = std::to_string(o.customers) + "-" + std::to_string(o.seed);
+  std::string have;
+  soci::indicator ind = soci::i_null;
+  try {
+    db << "select marker from cskpi_bench_marker", soci::into(have, ind);
+  } catch (const std::exception &) {
+  }
+  if (ind == soci::i_ok && have == marker) return o.pg;
+  auto t0 = std::chrono::steady_clock::now();
+  db << "drop schema public cascade";
+  db << "create schema public";
+  cskpi::demo::generate_demo_erp(db, "postgresql", demo_options(o));
+  db << "create table cskpi_bench_marker(marker text)";
+  db << "insert into cskpi_bench_marker values (:m)", soci::use(marker);
+  db << "analyze";
+  std::printf("generated the PostgreSQL demo ERP in %.1f s\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return o.pg;
+}
+
+void report(const char *backend, const Options &o, const Measure &m) {
+  std::printf("%-10s customers=%d rows_read=%lld wall=%.2fs cpu=%.2fs rows/s=%.0f peak_rss=%.1fMB %s\n", backend,
+              o.customers, m.rows, m.wall_s, m.cpu_s, m.wall_s > 0 ? static_cast<double>(m.rows) / m.wall_s : 0.0,
+              static_cast<double>(m.peak_rss_kb) / 1024.0, m.ok ? "ok" : "FAILED");
+  std::printf("| %s | %d | %lld | %.2f | %.2f | %.0f | %.1f |\n", backend, o.customers, m.rows, m.wall_s, m.cpu_s,
+              m.wall_s > 0 ? static_cast<double>(m.rows) / m.wall_s : 0.0, static_cast<double>(m.peak_rss_kb) / 1024.0);
+}
+
+Options parse(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--customers") o.customers = std::stoi(v);
+    else if (k == "--seed") o.seed = std::stoull(v);
+    else if (k == "--dir") o.dir = v;
+    else if (k == "--pg") o.pg = v;
+    else if (k == "--repeat") o.repeat = std::stoi(v);
+    else throw std::runtime_error("unknown option " + k);
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  try {
+    Options o = parse(argc, argv);
+    std::string sqlite_conn = prepare_sqlite(o);
+    std::string pg_conn = o.pg.empty() ? "" : prepare_pg(o);
+    bool ok = true;
+    // Alternate the contenders so drift on the machine hits both alike.
+    for (int r = 0; r < o.repeat; ++r) {
+      Measure s = measure(config_for("sqlite3", sqlite_conn, "2025-12-31"));
+      report("sqlite3", o, s);
+      ok = ok && s.ok;
+      if (!pg_conn.empty()) {
+        Measure p = measure(config_for("postgresql", pg_conn, "2025-12-31"));
+        report("postgresql", o, p);
+        ok = ok && p.ok;
+      }
+    }
+    return ok ? 0 : 1;
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "cskpi-bench: %s\n", e.what());
+    return 1;
+  }
+}
