@@ -1,29 +1,37 @@
 #include "kpi/activity.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace cskpi {
 namespace {
 
 // Groups (customer, [begin, end)) intervals per customer and merges the ones
-// that overlap or touch into maximal spells.
+// that overlap or touch into maximal spells. The grouping is a counting sort
+// by customer (linear; an indirect sort of 10M order lines was the slowest
+// step of a run), after which each customer's few intervals sort in cache.
 Activity merge_intervals(std::size_t customers, const std::vector<std::uint32_t> &who,
                          const std::vector<Day> &begin, const std::vector<Day> &end) {
-  std::vector<std::uint32_t> order(who.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return who[a] != who[b] ? who[a] < who[b] : begin[a] < begin[b];
-  });
+  std::vector<std::uint32_t> first(customers + 1, 0);
+  for (std::uint32_t c : who)
+    if (c < customers) ++first[c + 1];
+  for (std::size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
+  std::vector<std::pair<Day, Day>> interval(who.size());
+  std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+  for (std::size_t i = 0; i < who.size(); ++i)
+    if (who[i] < customers) interval[fill[who[i]]++] = {begin[i], end[i]};
+  interval.resize(first[customers]);
 
   Activity act;
   act.offset.assign(customers + 1, 0);
-  std::size_t i = 0;
-  for (std::uint32_t c = 0; c < customers; ++c) {
+  for (std::size_t c = 0; c < customers; ++c) {
     act.offset[c] = static_cast<std::uint32_t>(act.start.size());
-    for (; i < order.size() && who[order[i]] == c; ++i) {
-      Day b = begin[order[i]], e = end[order[i]];
+    auto from = interval.begin() + first[c], to = interval.begin() + first[c + 1];
+    std::sort(from, to);
+    for (auto it = from; it != to; ++it) {
+      auto [b, e] = *it;
       if (e <= b) continue;  // empty interval
-      if (!act.start.empty() && act.offset[c] < act.start.size() && b <= act.end.back()) {
+      if (act.offset[c] < act.start.size() && b <= act.end.back()) {
         act.end.back() = std::max(act.end.back(), e);
       } else {
         act.start.push_back(b);

@@ -1,0 +1,37 @@
+// Customer flow (kpi-spec §3): active customers at the edges of each period,
+// new, reactivated and churned spells, retention, churn, activation.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/kpi_results.hpp"
+#include "kpi/activity.hpp"
+#include "kpi/slot_series.hpp"
+
+namespace cskpi {
+
+// The customer counts of §3 per period and slot.
+struct FlowCounts {
+  PeriodSlots<std::int64_t> active_start;  // |A0|, active on t0
+  PeriodSlots<std::int64_t> active_end;    // |A1|, active on t1
+  PeriodSlots<std::int64_t> new_customers; // first spells starting in P
+  PeriodSlots<std::int64_t> reactivated;   // later spells starting in P
+  PeriodSlots<std::int64_t> churned;       // spells ending in P (end <= as_of)
+  PeriodSlots<std::int64_t> retained;      // |A0 ∩ A1|
+  PeriodSlots<std::int64_t> ever_started;  // customers whose first spell starts on or before t1
+};
+
+// Counts for `slots` output slots (1 + number of segments). Linear in the
+// number of spells plus days x slots; never customers x periods.
+FlowCounts count_flow(const KpiContext &ctx, std::size_t slots);
+
+// |A0 ∩ A1| of every period for slot "all" (the crc denominator, §8).
+std::vector<std::int64_t> retained_counts(const KpiContext &ctx);
+
+// Adds customers_active_start, customers_active_end, customers_new,
+// customers_reactivated, customers_churned, retention_rate, churn_rate,
+// churn_to_new_ratio, active_ratio, activation_rate.
+void compute_flow(const KpiContext &ctx, KpiResults &out);
+
+}  // namespace cskpi
