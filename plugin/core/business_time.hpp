@@ -20,8 +20,13 @@ Day easter_sunday(int year);
 
 class BusinessClock {
  public:
-  // Throws ConfigError for an unknown time zone.
+  // Throws ConfigError for an unknown time zone. Every day is computed from
+  // the zone on demand: O(days spanned) per call.
   BusinessClock(const WorkCalendar &calendar, const std::string &timezone);
+  // Same, plus a precomputed table of the local days [first_day, last_day]:
+  // a span whose ends fall inside it costs O(1), whatever its length. Spans
+  // reaching outside the table stay correct (computed day by day there).
+  BusinessClock(const WorkCalendar &calendar, const std::string &timezone, Day first_day, Day last_day);
   ~BusinessClock();
   BusinessClock(BusinessClock &&) noexcept;
   BusinessClock &operator=(BusinessClock &&) noexcept;
