@@ -9,6 +9,12 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libhowardhinnant-date-dev tzdata
   catch2 abigail-tools binutils
+  # Tryton 6.0 for the live integration test of the tryton profile
+  # (tests/integration/tryton; CSKPI_SKIP_TRYTON=1 skips it). Without
+  # recommends, tryton-server does not pull in LibreOffice, WeasyPrint...
+  tryton-server tryton-proteus tryton-modules-account tryton-modules-account-invoice
+  tryton-modules-sale tryton-modules-sale-complaint tryton-modules-sale-subscription
+  tryton-modules-product-classification python3-psycopg2
 )
 
 missing=()
