@@ -32,12 +32,6 @@ struct Files {
   }
 };
 
-Table run(const std::string &config, const std::string &options = "", Engine::ProgressFn progress = {}) {
-  Engine e(parse_settings(config));
-  if (progress) e.set_progress(std::move(progress));
-  return run_nightly(e, options);
-}
-
 }  // namespace
 
 TEST_CASE("nightly options: defaults, values and errors", "[nightly]") {

@@ -183,6 +183,13 @@ inline Table engine_table(const std::string &config, const std::string &table) {
   return e.compute(r);
 }
 
+// One nightly run on a fresh engine, as a host would do it.
+inline Table run(const std::string &config, const std::string &options = "", Engine::ProgressFn progress = {}) {
+  Engine e(parse_settings(config));
+  if (progress) e.set_progress(std::move(progress));
+  return run_nightly(e, options);
+}
+
 struct RunSummary {
   long long run_id;
   std::string status;

@@ -20,12 +20,6 @@ namespace {
 
 boost::json::object pg(const std::string &conn) { return source_json("postgresql", conn); }
 
-Table run(const std::string &config, const std::string &options = "", Engine::ProgressFn progress = {}) {
-  Engine e(parse_settings(config));
-  if (progress) e.set_progress(std::move(progress));
-  return run_nightly(e, options);
-}
-
 // A SQLite file with the canonical test data: the source of most PG tests.
 struct SqliteSource {
   std::string path;
