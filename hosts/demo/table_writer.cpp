@@ -41,15 +41,97 @@ std::string format_fixed(double v, int decimals) {
   return out;
 }
 
-TableBuffer::TableBuffer(std::string table, std::vector<ColumnSpec> columns, RowSink &sink)
-    : table_(std::move(table)), specs_(std::move(columns)), sink_(sink) {
+// ------------------------------------------------------------------ AsyncWriter
+
+AsyncWriter::AsyncWriter(RowSink &sink) : sink_(sink), thread_([this] { run(); }) {}
+
+AsyncWriter::~AsyncWriter() { abandon(); }
+
+void AsyncWriter::abandon() noexcept {
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    for (auto &item : queue_) item.second->busy = false;
+    in_flight_ -= queue_.size();
+    queue_.clear();
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AsyncWriter::run() {
+  std::unique_lock<std::mutex> lock(m_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stop_ and nothing left
+    auto [table, batch] = queue_.front();
+    queue_.pop_front();
+    if (!error_) {
+      lock.unlock();
+      try {
+        sink_.write(*table, *batch);
+      } catch (...) {
+        lock.lock();
+        error_ = std::current_exception();
+        lock.unlock();
+      }
+      lock.lock();
+    }
+    batch->busy = false;
+    --in_flight_;
+    cv_.notify_all();
+  }
+}
+
+void AsyncWriter::rethrow_locked() {
+  if (error_) std::rethrow_exception(error_);
+}
+
+void AsyncWriter::submit(const TableBuffer &t, Batch &b) {
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    rethrow_locked();
+    b.busy = true;
+    ++in_flight_;
+    queue_.emplace_back(&t, &b);
+  }
+  cv_.notify_all();
+}
+
+void AsyncWriter::wait_free(Batch &b) {
+  std::unique_lock<std::mutex> lock(m_);
+  cv_.wait(lock, [&b] { return !b.busy; });
+  rethrow_locked();
+}
+
+void AsyncWriter::finish() {
+  std::unique_lock<std::mutex> lock(m_);
+  cv_.wait(lock, [this] { return in_flight_ == 0; });
+  stop_ = true;
+  cv_.notify_all();
+  lock.unlock();
+  if (thread_.joinable()) thread_.join();
+  lock.lock();
+  rethrow_locked();
+}
+
+// ------------------------------------------------------------------ TableBuffer
+
+TableBuffer::TableBuffer(std::string table, std::vector<ColumnSpec> columns, AsyncWriter &writer)
+    : table_(std::move(table)), specs_(std::move(columns)), writer_(writer) {
+  std::size_t n_int = 0, n_real = 0, n_text = 0;
   for (const auto &c : specs_) {
     switch (c.type) {
-      case ColType::integer: slot.push_back(ints.size()); ints.emplace_back(); break;
-      case ColType::real: slot.push_back(reals.size()); reals.emplace_back(); break;
-      case ColType::text: slot.push_back(texts.size()); texts.emplace_back(); break;
+      case ColType::integer: slot_.push_back(n_int++); break;
+      case ColType::real: slot_.push_back(n_real++); break;
+      case ColType::text: slot_.push_back(n_text++); break;
     }
-    inds.emplace_back();
+  }
+  for (Batch &b : batches_) {
+    b.ints.resize(n_int);
+    b.reals.resize(n_real);
+    b.texts.resize(n_text);
+    b.nulls.resize(specs_.size());
   }
 }
 
@@ -60,45 +142,49 @@ void TableBuffer::check(ColType t) {
 
 TableBuffer &TableBuffer::i(std::int64_t v) {
   check(ColType::integer);
-  ints[slot[col_]].push_back(static_cast<long long>(v));
-  inds[col_].push_back(soci::i_ok);
+  Batch &b = cur();
+  b.ints[slot_[col_]].push_back(static_cast<long long>(v));
+  b.nulls[col_].push_back(0);
   ++col_;
   return *this;
 }
 
 TableBuffer &TableBuffer::r(double v) {
   check(ColType::real);
+  Batch &b = cur();
   // Rounded here so SQLite (binary double) and PostgreSQL (decimal text)
   // receive the same value.
-  reals[slot[col_]].push_back(decimal_round(v, specs_[col_].decimals));
-  inds[col_].push_back(soci::i_ok);
+  b.reals[slot_[col_]].push_back(decimal_round(v, specs_[col_].decimals));
+  b.nulls[col_].push_back(0);
   ++col_;
   return *this;
 }
 
 TableBuffer &TableBuffer::s(std::string_view v) {
   check(ColType::text);
-  auto &vec = texts[slot[col_]];
-  if (rows_ < vec.size()) vec[rows_].assign(v);
+  Batch &b = cur();
+  auto &vec = b.texts[slot_[col_]];
+  if (b.rows < vec.size()) vec[b.rows].assign(v);
   else vec.emplace_back(v);
-  inds[col_].push_back(soci::i_ok);
+  b.nulls[col_].push_back(0);
   ++col_;
   return *this;
 }
 
 TableBuffer &TableBuffer::null() {
   if (col_ >= specs_.size()) throw std::logic_error("demo: too many values for " + table_);
+  Batch &b = cur();
   switch (specs_[col_].type) {
-    case ColType::integer: ints[slot[col_]].push_back(0); break;
-    case ColType::real: reals[slot[col_]].push_back(0.0); break;
+    case ColType::integer: b.ints[slot_[col_]].push_back(0); break;
+    case ColType::real: b.reals[slot_[col_]].push_back(0.0); break;
     case ColType::text: {
-      auto &vec = texts[slot[col_]];
-      if (rows_ < vec.size()) vec[rows_].clear();
+      auto &vec = b.texts[slot_[col_]];
+      if (b.rows < vec.size()) vec[b.rows].clear();
       else vec.emplace_back();
       break;
     }
   }
-  inds[col_].push_back(soci::i_null);
+  b.nulls[col_].push_back(1);
   ++col_;
   return *this;
 }
@@ -106,19 +192,22 @@ TableBuffer &TableBuffer::null() {
 void TableBuffer::end_row() {
   if (col_ != specs_.size()) throw std::logic_error("demo: incomplete row for " + table_);
   col_ = 0;
-  ++rows_;
-  if (rows_ >= kFlushRows) flush();
+  if (++cur().rows >= kFlushRows) flush();
 }
 
 void TableBuffer::flush() {
   if (col_ != 0) throw std::logic_error("demo: flush inside a row of " + table_);
-  if (rows_ == 0) return;
-  sink_.write(*this);
-  written_ += static_cast<std::int64_t>(rows_);
-  rows_ = 0;
-  for (auto &v : ints) v.clear();
-  for (auto &v : reals) v.clear();
-  for (auto &v : inds) v.clear();
+  if (cur().rows == 0) return;
+  written_ += static_cast<std::int64_t>(cur().rows);
+  writer_.submit(*this, cur());
+  cur_ ^= 1;
+  // The other batch may still be on its way to the database.
+  writer_.wait_free(cur());
+  Batch &b = cur();
+  for (auto &v : b.ints) v.clear();
+  for (auto &v : b.reals) v.clear();
+  for (auto &v : b.nulls) v.clear();
+  b.rows = 0;
 }
 
 namespace {
@@ -149,21 +238,21 @@ class SqliteSink final : public RowSink {
   SqliteSink(const SqliteSink &) = delete;
   SqliteSink &operator=(const SqliteSink &) = delete;
 
-  void write(TableBuffer &t) override {
+  void write(const TableBuffer &t, const Batch &b) override {
     sqlite3_stmt *st = statement(t);
     const auto &specs = t.specs();
-    for (std::size_t row = 0; row < t.size(); ++row) {
+    for (std::size_t row = 0; row < b.rows; ++row) {
       for (std::size_t c = 0; c < specs.size(); ++c) {
         const int pos = static_cast<int>(c) + 1;
         int rc;
-        if (t.inds[c][row] == soci::i_null) rc = sqlite3_bind_null(st, pos);
+        if (b.nulls[c][row]) rc = sqlite3_bind_null(st, pos);
         else {
           switch (specs[c].type) {
-            case ColType::integer: rc = sqlite3_bind_int64(st, pos, t.ints[t.slot[c]][row]); break;
-            case ColType::real: rc = sqlite3_bind_double(st, pos, t.reals[t.slot[c]][row]); break;
+            case ColType::integer: rc = sqlite3_bind_int64(st, pos, b.ints[t.slot(c)][row]); break;
+            case ColType::real: rc = sqlite3_bind_double(st, pos, b.reals[t.slot(c)][row]); break;
             case ColType::text:
             default: {
-              const std::string &v = t.texts[t.slot[c]][row];
+              const std::string &v = b.texts[t.slot(c)][row];
               rc = sqlite3_bind_text(st, pos, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
               break;
             }
@@ -206,25 +295,25 @@ class PostgresSink final : public RowSink {
   explicit PostgresSink(soci::session &db)
       : conn_(static_cast<soci::postgresql_session_backend *>(db.get_backend())->conn_) {}
 
-  void write(TableBuffer &t) override {
+  void write(const TableBuffer &t, const Batch &b) override {
     const auto &specs = t.specs();
     buf_.clear();
     char num[32];
-    for (std::size_t row = 0; row < t.size(); ++row) {
+    for (std::size_t row = 0; row < b.rows; ++row) {
       for (std::size_t c = 0; c < specs.size(); ++c) {
         if (c) buf_ += '\t';
-        if (t.inds[c][row] == soci::i_null) {
+        if (b.nulls[c][row]) {
           buf_ += "\\N";
           continue;
         }
         switch (specs[c].type) {
           case ColType::integer: {
-            auto res = std::to_chars(num, num + sizeof num, t.ints[t.slot[c]][row]);
+            auto res = std::to_chars(num, num + sizeof num, b.ints[t.slot(c)][row]);
             buf_.append(num, res.ptr);
             break;
           }
-          case ColType::real: buf_ += format_fixed(t.reals[t.slot[c]][row], specs[c].decimals); break;
-          case ColType::text: append_escaped(t.texts[t.slot[c]][row]); break;
+          case ColType::real: buf_ += format_fixed(b.reals[t.slot(c)][row], specs[c].decimals); break;
+          case ColType::text: append_escaped(b.texts[t.slot(c)][row]); break;
         }
       }
       buf_ += '\n';

@@ -20,6 +20,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "demo_erp.hpp"
+#include "support/pg.hpp"
 
 namespace fs = std::filesystem;
 using cskpi::demo::DemoOptions;
@@ -437,18 +438,14 @@ TEST_CASE("demo profile: mapping facts recomputed from the raw ERP tables", "[de
   }
 }
 
-// PostgreSQL: runs only when CSKPI_PG_CONNECTION names a database to write
-// the demo tables into (they are dropped and recreated there).
+// PostgreSQL: on the test server ctest starts (CSKPI_PG_CONNECTION), in a
+// database of its own; skipped with a warning without a server.
 TEST_CASE("demo generator on PostgreSQL matches SQLite row for row through the profile", "[demo][postgresql]") {
-  const char *conn = std::getenv("CSKPI_PG_CONNECTION");
-  if (!conn || !*conn) {
-    WARN("CSKPI_PG_CONNECTION not set: PostgreSQL demo test skipped");
-    return;
-  }
+  CSKPI_REQUIRE_PG(conn, "cskpi_test_demo_generator");
   const DemoOptions o = small_options(5, 300);
   TempDb f("pg_twin");
   const DemoStats lite = generate_sqlite(f, o);
-  soci::session pg("postgresql", conn);
+  soci::session pg("postgresql", *conn);
   const DemoStats st = cskpi::demo::generate_demo_erp(pg, "postgresql", o);
   CHECK(st.customers == lite.customers);
   CHECK(st.orders == lite.orders);
