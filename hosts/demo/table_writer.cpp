@@ -223,9 +223,9 @@ std::string column_list(const TableBuffer &t) {
 
 // SQLite: one prepared INSERT per table, stepped once per row with typed
 // binds, on the sqlite3 connection SOCI holds (so the rows land in the
-// transaction SOCI opened). SOCI's own vector binding was measured first:
-// it turns every int and double into text and SQLite parses it back, which
-// made inserting 3x slower than generating; typed binds avoid both.
+// transaction SOCI opened). SOCI's own vector binding (tried first) turns
+// every int and double into text that SQLite then parses back; the typed
+// binds took about 15% off the whole run (10k customers: 2.33 -> 2.07 s CPU).
 using namespace sqlite_api;
 
 class SqliteSink final : public RowSink {
