@@ -1,0 +1,127 @@
+// Internal to plugin/source: what the loader needs from a database backend.
+// The loader (loader.cpp) owns every rule about turning rows into a Dataset;
+// a backend only knows how to describe a profile SELECT, how to make its
+// columns come back in compact types, and how to stream them in chunks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "source/canonical.hpp"
+
+namespace cskpi::source_detail {
+
+// Rows per chunk: the memory bound of a load (a chunk's column buffers are
+// reused) and the progress-callback granularity.
+inline constexpr std::size_t kChunkRows = 10000;
+
+// A date or timestamp the database could not convert (SQLite: text that is no
+// date); reported as bad_value, never confused with null.
+inline constexpr long long kBadValue = INT64_MAX;
+
+// How a normalised column travels from the database.
+enum class Wire : std::uint8_t { text, int64, real };
+
+// What a normalised value means (how the loader turns it into model values).
+enum class Meaning : std::uint8_t {
+  text,
+  integer,
+  real,
+  days,         // int64: days since 1970-01-01 (a calendar date as stored)
+  epoch_naive,  // int64: seconds since the epoch of a wall-clock time without zone
+                //        (UTC, or local time when "timestamps": "local")
+  epoch_utc,    // int64: seconds since the epoch of an absolute instant
+                //        (PostgreSQL timestamptz): never shifted by "timestamps"
+};
+
+// One column of a profile SELECT, as the database describes it.
+struct ResultColumn {
+  std::string name;
+  std::string type_name;  // for messages: "text", "DATE", "numeric", ...
+  int type = 0;           // sqlite3: soci::data_type; postgresql: type OID
+};
+
+// A canonical column as the wrapped SELECT delivers it.
+struct PlannedColumn {
+  std::string expr;  // SQL over src."<name>", built from fixed templates only
+  Wire wire;
+  Meaning meaning;
+};
+
+// One chunk of rows, column-major. Buffers keep their size and capacity
+// between chunks, so a load allocates nothing per row here.
+struct ColumnBuffer {
+  Wire wire = Wire::text;
+  std::vector<std::string> text;
+  std::vector<long long> ints;
+  std::vector<double> reals;
+  std::vector<soci::indicator> ind;
+};
+
+struct Chunk {
+  std::size_t rows = 0;
+  std::vector<ColumnBuffer> cols;
+
+  bool null(std::size_t c, std::size_t r) const { return cols[c].ind[r] == soci::i_null; }
+  std::string_view text(std::size_t c, std::size_t r) const { return cols[c].text[r]; }
+  long long integer(std::size_t c, std::size_t r) const { return cols[c].ints[r]; }
+  double real(std::size_t c, std::size_t r) const { return cols[c].reals[r]; }
+};
+
+// A database failure, before the loader adds which profile and source it was
+// reading. `connection` separates the database's trouble (unreachable, locked,
+// out of space: SourceError) from the profile's (bad SQL: ProfileError).
+struct DbFailure : std::runtime_error {
+  DbFailure(const std::string &message, bool connection_problem)
+      : std::runtime_error(message), connection(connection_problem) {}
+  bool connection;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const char *name() const = 0;
+
+  // The read-only transaction around a whole load (SourceError on failure).
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  // Ends the transaction after a failure and restores the session; never throws.
+  virtual void rollback() noexcept = 0;
+
+  // Whether a table or view of this name is visible (the canonical profile
+  // treats a missing optional table as an absent source).
+  virtual bool relation_exists(const std::string &name) = 0;
+  // The columns of a profile SELECT, without reading its rows (DbFailure).
+  virtual std::vector<ResultColumn> describe(const std::string &select) = 0;
+  // The normalising expression for canonical column `want` found as `have`;
+  // nullopt (and a reason in `why`) when the type clearly cannot be one.
+  virtual std::optional<PlannedColumn> plan(const CanonicalColumn &want, const ResultColumn &have,
+                                            std::string &why) const = 0;
+  // Runs `select` (its columns as in `chunk.cols[i].wire`) and calls `sink`
+  // for every chunk of at most kChunkRows rows. Exceptions from `sink` pass
+  // through after the statement is cleaned up (DbFailure for the database's).
+  virtual void read(const std::string &select, Chunk &chunk, const std::function<void(const Chunk &)> &sink) = 0;
+};
+
+std::unique_ptr<Backend> make_sqlite3_backend(soci::session &db);
+std::unique_ptr<Backend> make_postgresql_backend(soci::session &db);
+
+// Double-quoted SQL identifier (canonical column names only: never data).
+inline std::string quote_ident(std::string_view name) {
+  std::string out = "\"";
+  for (char ch : name) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+}  // namespace cskpi::source_detail

@@ -1,0 +1,133 @@
+#include "source/database.hpp"
+
+#include <cctype>
+#include <filesystem>
+
+#include <soci/soci.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "core/errors.hpp"
+
+namespace cskpi {
+namespace {
+
+bool iequals_prefix(std::string_view text, std::size_t pos, std::string_view word) {
+  if (text.size() - pos < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[pos + i])) != word[i]) return false;
+  return true;
+}
+
+// The database file of a sqlite3 connection string, parsed the way SOCI 4.0
+// does: the whole string, unless it holds key=value pairs (db= or dbname=,
+// values optionally in double quotes).
+std::string sqlite_file(const std::string &connection) {
+  if (connection.find('=') == std::string::npos) return connection;
+  std::string file;
+  std::size_t i = 0;
+  while (i < connection.size()) {
+    while (i < connection.size() && connection[i] == ' ') ++i;
+    std::size_t eq = connection.find('=', i);
+    if (eq == std::string::npos) break;
+    std::string key = connection.substr(i, eq - i);
+    std::string value;
+    i = eq + 1;
+    if (i < connection.size() && connection[i] == '"') {
+      std::size_t close = connection.find('"', i + 1);
+      if (close == std::string::npos) close = connection.size();
+      value = connection.substr(i + 1, close - i - 1);
+      i = close + 1;
+    } else {
+      std::size_t space = connection.find(' ', i);
+      if (space == std::string::npos) space = connection.size();
+      value = connection.substr(i, space - i);
+      i = space;
+    }
+    if (key == "db" || key == "dbname") file = value;
+  }
+  return file;
+}
+
+// Driver messages span lines ("...failed: Connection refused\n\tIs the
+// server running..."): one line reads better inside ours.
+std::string one_line(std::string m) {
+  for (char &c : m)
+    if (c == '\n' || c == '\t') c = ' ';
+  while (!m.empty() && m.back() == ' ') m.pop_back();
+  return m;
+}
+
+}  // namespace
+
+std::string redact_connection(std::string_view c) {
+  std::string out;
+  out.reserve(c.size());
+  std::size_t i = 0;
+  // URI form: scheme://user:password@host...
+  if (auto scheme = c.find("://"); scheme != std::string_view::npos) {
+    std::size_t auth_begin = scheme + 3;
+    std::size_t auth_end = c.find_first_of("/?#", auth_begin);
+    if (auth_end == std::string_view::npos) auth_end = c.size();
+    std::size_t at = c.rfind('@', auth_end);
+    if (at != std::string_view::npos && at >= auth_begin) {
+      std::size_t colon = c.find(':', auth_begin);
+      if (colon != std::string_view::npos && colon < at) {
+        out.append(c.substr(0, colon + 1)).append("***");
+        i = at;
+      }
+    }
+  }
+  // Keyword form (and URI query parameters): password=value, value possibly
+  // single-quoted with backslash escapes (libpq's syntax).
+  while (i < c.size()) {
+    bool at_word = i == 0 || c[i - 1] == ' ' || c[i - 1] == '?' || c[i - 1] == '&' || c[i - 1] == '\t';
+    if (at_word && iequals_prefix(c, i, "password")) {
+      std::size_t j = i + 8;
+      while (j < c.size() && c[j] == ' ') ++j;
+      if (j < c.size() && c[j] == '=') {
+        ++j;
+        while (j < c.size() && c[j] == ' ') ++j;
+        out.append("password=***");
+        if (j < c.size() && c[j] == '\'') {
+          for (++j; j < c.size() && c[j] != '\''; ++j)
+            if (c[j] == '\\') ++j;
+          ++j;
+        } else {
+          while (j < c.size() && c[j] != ' ' && c[j] != '&' && c[j] != '\t') ++j;
+        }
+        i = j;
+        continue;
+      }
+    }
+    out.push_back(c[i++]);
+  }
+  return out;
+}
+
+std::unique_ptr<soci::session> open_session(const SourceSettings &settings, bool create_if_missing) {
+  const std::string &backend = settings.backend;
+  if (backend != "sqlite3" && backend != "postgresql")
+    throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3 or postgresql)");
+  if (settings.connection.empty()) throw ConfigError("the " + backend + " connection string is empty");
+  std::string where = backend + " database '" + redact_connection(settings.connection) + "'";
+
+  if (backend == "sqlite3" && !create_if_missing) {
+    std::string file = sqlite_file(settings.connection);
+    // ":memory:" and URI file names ("file:...") name no plain file to check.
+    bool plain = !file.empty() && file != ":memory:" && file.rfind("file:", 0) != 0;
+    std::error_code ec;
+    if (plain && !std::filesystem::exists(file, ec))
+      throw SourceError("cannot open " + where + ": file '" + file + "' does not exist");
+  }
+  try {
+    if (backend == "sqlite3") return std::make_unique<soci::session>(soci::sqlite3, settings.connection);
+    return std::make_unique<soci::session>(soci::postgresql, settings.connection);
+  } catch (const soci::soci_error &e) {
+    throw SourceError("cannot open " + where + ": " + one_line(e.get_error_message()));
+  } catch (const std::exception &e) {
+    throw SourceError("cannot open " + where + ": " + one_line(e.what()));
+  }
+}
+
+}  // namespace cskpi

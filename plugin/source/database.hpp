@@ -1,0 +1,34 @@
+// Opening a SOCI session on the configured database. The sqlite3 and
+// postgresql backends are linked in directly (their factories), so the
+// plugin never depends on SOCI's runtime backend loader finding a library.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <soci/session.h>  // complete type: callers own and destroy the session
+
+#include "core/settings.hpp"
+
+namespace cskpi {
+
+// Opens settings.backend ("sqlite3" | "postgresql") with settings.connection
+// (a SOCI connection string: a file name or "db=<file> timeout=<s>" for
+// sqlite3, libpq keywords or a postgresql:// URI for postgresql).
+//
+// A sqlite3 database file must already exist unless create_if_missing: SQLite
+// would otherwise create an empty file on a mistyped path and the run would
+// fail later with a puzzling "no such table". Pass true for a database the
+// plugin writes (the nightly snapshot target).
+//
+// Throws ConfigError for an unknown backend or an empty connection string and
+// SourceError when the database cannot be opened; the message names the
+// backend and the connection with any password masked.
+std::unique_ptr<soci::session> open_session(const SourceSettings &settings, bool create_if_missing = false);
+
+// The connection string with passwords masked ("password=***",
+// "postgresql://user:***@host/db"): safe for messages and logs.
+std::string redact_connection(std::string_view connection);
+
+}  // namespace cskpi

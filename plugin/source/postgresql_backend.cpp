@@ -1,0 +1,340 @@
+// PostgreSQL: statements go straight through the libpq connection SOCI
+// exposes. SOCI's own PostgreSQL statements buffer a whole result in client
+// memory (PQexec), so rows are streamed with COPY (SELECT ...) TO STDOUT in
+// text format and parsed here, one row in memory at a time plus one chunk of
+// parsed values. The SOCI session stays usable afterwards.
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <memory>
+
+#include <soci/postgresql/soci-postgresql.h>
+
+#include "core/errors.hpp"
+#include "source/backend.hpp"
+
+namespace cskpi::source_detail {
+namespace {
+
+// Type OIDs (pg_type.dat; fixed since PostgreSQL 7).
+enum Oid : unsigned {
+  kBool = 16, kBytea = 17, kChar = 18, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25, kOid = 26,
+  kJson = 114, kFloat4 = 700, kFloat8 = 701, kUnknown = 705, kMoney = 790, kBpchar = 1042, kVarchar = 1043,
+  kDate = 1082, kTime = 1083, kTimestamp = 1114, kTimestamptz = 1184, kInterval = 1186, kTimetz = 1266,
+  kNumeric = 1700, kUuid = 2950, kJsonb = 3802,
+};
+
+std::string oid_name(unsigned oid) {
+  switch (oid) {
+    case kBool: return "boolean";
+    case kBytea: return "bytea";
+    case kChar: return "\"char\"";
+    case kName: return "name";
+    case kInt8: return "bigint";
+    case kInt2: return "smallint";
+    case kInt4: return "integer";
+    case kText: return "text";
+    case kOid: return "oid";
+    case kJson: return "json";
+    case kFloat4: return "real";
+    case kFloat8: return "double precision";
+    case kUnknown: return "unknown";
+    case kMoney: return "money";
+    case kBpchar: return "character";
+    case kVarchar: return "character varying";
+    case kDate: return "date";
+    case kTime: return "time";
+    case kTimestamp: return "timestamp";
+    case kTimestamptz: return "timestamptz";
+    case kInterval: return "interval";
+    case kTimetz: return "timetz";
+    case kNumeric: return "numeric";
+    case kUuid: return "uuid";
+    case kJsonb: return "jsonb";
+    default: return "type oid " + std::to_string(oid);
+  }
+}
+
+bool is_integer(unsigned t) { return t == kInt2 || t == kInt4 || t == kInt8 || t == kOid; }
+bool is_number(unsigned t) { return is_integer(t) || t == kFloat4 || t == kFloat8 || t == kNumeric || t == kMoney; }
+bool is_time_like(unsigned t) {
+  return t == kDate || t == kTime || t == kTimestamp || t == kTimestamptz || t == kInterval || t == kTimetz;
+}
+// Types that cannot be read as a date, a timestamp or a number: a profile
+// that returns one of these where such a value is expected is wrong, so it is
+// refused before any row is read. Other types (text, domains, extension
+// types) are cast by the server, which reports any value it cannot convert.
+bool is_foreign(unsigned t) { return t == kBool || t == kBytea || t == kJson || t == kJsonb || t == kUuid; }
+
+std::string trimmed(const char *message) {
+  std::string m = message ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+struct ResultDeleter {
+  void operator()(PGresult *r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+// SQLSTATE classes that blame the server or the connection, not the SQL:
+// connection exception, transaction rollback, insufficient resources,
+// object not in prerequisite state (locks), operator intervention, system
+// and internal errors.
+DbFailure failure(PGconn *conn, const PGresult *r) {
+  std::string message = trimmed(r ? PQresultErrorMessage(r) : PQerrorMessage(conn));
+  if (message.empty()) message = trimmed(PQerrorMessage(conn));
+  const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  bool database = PQstatus(conn) != CONNECTION_OK || state == nullptr;
+  if (!database) {
+    std::string_view cls(state, 2);
+    for (std::string_view c : {"08", "40", "53", "55", "57", "58", "XX"})
+      if (cls == c) database = true;
+  }
+  return DbFailure(message, database);
+}
+
+// Drains a COPY that is stopped early (cancel, bad row, a throwing sink), so
+// the connection is idle again and the transaction can be rolled back.
+class CopyGuard {
+ public:
+  explicit CopyGuard(PGconn *conn) : conn_(conn) {}
+  CopyGuard(const CopyGuard &) = delete;
+  CopyGuard &operator=(const CopyGuard &) = delete;
+  void done() { active_ = false; }
+  ~CopyGuard() {
+    if (!active_) return;
+    if (PGcancel *c = PQgetCancel(conn_)) {
+      char err[256];
+      PQcancel(c, err, sizeof err);
+      PQfreeCancel(c);
+    }
+    char *buf = nullptr;
+    while (PQgetCopyData(conn_, &buf, 0) > 0) PQfreemem(buf);
+    while (PGresult *r = PQgetResult(conn_)) PQclear(r);
+  }
+
+ private:
+  PGconn *conn_;
+  bool active_ = true;
+};
+
+// COPY text format: '\t' between fields, "\N" for null, backslash escapes
+// (\b \f \n \r \t \v \\, \ooo octal, \xhh hex) in text values.
+void unescape(const char *p, const char *end, std::string &out) {
+  out.clear();
+  while (p < end) {
+    const char *bs = static_cast<const char *>(std::memchr(p, '\\', static_cast<std::size_t>(end - p)));
+    if (!bs) {
+      out.append(p, end);
+      return;
+    }
+    out.append(p, bs);
+    p = bs + 1;
+    if (p == end) return;
+    char c = *p++;
+    switch (c) {
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'v': out += '\v'; break;
+      case 'x': {
+        int v = 0, n = 0;
+        for (; n < 2 && p < end && std::isxdigit(static_cast<unsigned char>(*p)); ++n, ++p)
+          v = v * 16 + (*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+        if (n == 0)
+          out += 'x';
+        else
+          out += static_cast<char>(v);
+        break;
+      }
+      default:
+        if (c >= '0' && c <= '7') {
+          int v = c - '0';
+          for (int n = 1; n < 3 && p < end && *p >= '0' && *p <= '7'; ++n, ++p) v = v * 8 + (*p - '0');
+          out += static_cast<char>(v);
+        } else {
+          out += c;  // "\\" and any other escaped character stand for themselves
+        }
+    }
+  }
+}
+
+class PostgresqlBackend final : public Backend {
+ public:
+  explicit PostgresqlBackend(soci::session &db) : db_(db) {}
+  const char *name() const override { return "postgresql"; }
+
+  // REPEATABLE READ: every source is read from one snapshot, so an order
+  // line can never refer to a customer committed after customers were read.
+  // extra_float_digits = 3 makes float8 text round-trip exactly on any
+  // server version; SET LOCAL ends with the transaction.
+  void begin() override {
+    exec("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    in_transaction_ = true;
+    exec("SET LOCAL extra_float_digits = 3");
+    exec("SET LOCAL client_encoding = 'UTF8'");
+  }
+  void commit() override {
+    exec("COMMIT");
+    in_transaction_ = false;
+  }
+  void rollback() noexcept override {
+    if (!in_transaction_) return;
+    in_transaction_ = false;
+    if (PQstatus(conn()) != CONNECTION_OK) return;
+    Result r(PQexec(conn(), "ROLLBACK"));
+  }
+
+  bool relation_exists(const std::string &name) override {
+    const char *params[] = {name.c_str()};
+    Result r(PQexecParams(conn(), "SELECT to_regclass($1) IS NOT NULL", 1, nullptr, params, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw failure(conn(), r.get());
+    return std::strcmp(PQgetvalue(r.get(), 0, 0), "t") == 0;
+  }
+
+  std::vector<ResultColumn> describe(const std::string &select) override {
+    std::string probe = "SELECT * FROM (\n" + select + "\n) AS src LIMIT 0";
+    // The extended protocol (PQexecParams) accepts a single statement only.
+    Result r(PQexecParams(conn(), probe.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw failure(conn(), r.get());
+    std::vector<ResultColumn> cols;
+    for (int i = 0; i < PQnfields(r.get()); ++i) {
+      unsigned oid = PQftype(r.get(), i);
+      cols.push_back({PQfname(r.get(), i), oid_name(oid), static_cast<int>(oid)});
+    }
+    return cols;
+  }
+
+  std::optional<PlannedColumn> plan(const CanonicalColumn &want, const ResultColumn &have,
+                                    std::string &why) const override {
+    auto t = static_cast<unsigned>(have.type);
+    std::string c = "src." + quote_ident(want.name);
+    const std::string bad = std::to_string(kBadValue) + "::bigint";
+    // An absolute instant: seconds since the epoch, whatever the session's
+    // TimeZone. isfinite() keeps 'infinity' from failing the whole query.
+    auto epoch = [&](const std::string &v, Meaning m) {
+      return PlannedColumn{"CASE WHEN " + v + " IS NULL THEN NULL WHEN isfinite(" + v + ") THEN floor(extract(epoch FROM " +
+                               v + "))::bigint ELSE " + bad + " END",
+                           Wire::int64, m};
+    };
+    switch (want.kind) {
+      case ColumnKind::text:
+        if (is_time_like(t) || t == kBytea) break;
+        return PlannedColumn{c + "::text", Wire::text, Meaning::text};
+      case ColumnKind::date: {
+        if (is_number(t) || is_foreign(t) || t == kTime || t == kTimetz || t == kInterval) break;
+        // A timestamptz is an instant: its local date needs the configured zone.
+        if (t == kTimestamptz) return epoch(c, Meaning::epoch_utc);
+        std::string d = t == kDate ? c : "(" + c + ")::date";
+        return PlannedColumn{"CASE WHEN " + d + " IS NULL THEN NULL WHEN isfinite(" + d + ") THEN (" + d +
+                                 " - DATE '1970-01-01')::bigint ELSE " + bad + " END",
+                             Wire::int64, Meaning::days};
+      }
+      case ColumnKind::timestamp:
+        if (is_number(t) || is_foreign(t) || t == kTime || t == kTimetz || t == kInterval) break;
+        if (t == kTimestamptz) return epoch(c, Meaning::epoch_utc);
+        // extract(epoch) of a timestamp without time zone counts its wall
+        // clock as if UTC; the loader applies "timestamps": "local".
+        return epoch(t == kTimestamp ? c : "(" + c + ")::timestamp", Meaning::epoch_naive);
+      case ColumnKind::real:
+        if (is_time_like(t) || is_foreign(t)) break;
+        if (t == kFloat8) return PlannedColumn{c, Wire::real, Meaning::real};
+        if (t == kMoney) return PlannedColumn{c + "::numeric::float8", Wire::real, Meaning::real};
+        return PlannedColumn{c + "::float8", Wire::real, Meaning::real};
+      case ColumnKind::integer:
+        if (is_time_like(t) || is_foreign(t)) break;
+        if (is_number(t)) return PlannedColumn{c + "::bigint", Wire::int64, Meaning::integer};
+        // Text goes through numeric so that '7' and '7.0' both read.
+        return PlannedColumn{c + "::numeric::bigint", Wire::int64, Meaning::integer};
+    }
+    why = "is " + have.type_name + ", which cannot hold a " + column_kind_name(want.kind);
+    return std::nullopt;
+  }
+
+  void read(const std::string &select, Chunk &chunk, const std::function<void(const Chunk &)> &sink) override {
+    PGconn *cn = conn();
+    std::string copy = "COPY (" + select + ") TO STDOUT";
+    {
+      Result r(PQexec(cn, copy.c_str()));
+      if (PQresultStatus(r.get()) != PGRES_COPY_OUT) throw failure(cn, r.get());
+    }
+    CopyGuard guard(cn);
+    for (auto &col : chunk.cols) {
+      col.ind.resize(kChunkRows);
+      switch (col.wire) {
+        case Wire::text: col.text.resize(kChunkRows); break;
+        case Wire::int64: col.ints.resize(kChunkRows); break;
+        case Wire::real: col.reals.resize(kChunkRows); break;
+      }
+    }
+    std::size_t n = 0;
+    char *buf = nullptr;
+    int len;
+    while ((len = PQgetCopyData(cn, &buf, 0)) > 0) {
+      std::unique_ptr<char, decltype(&PQfreemem)> row(buf, &PQfreemem);
+      parse_row(buf, buf + len, chunk, n);
+      if (++n == kChunkRows) {
+        chunk.rows = n;
+        sink(chunk);
+        n = 0;
+      }
+    }
+    if (len == -2) throw failure(cn, nullptr);
+    guard.done();
+    // The COPY's own outcome: an error mid-stream (a value the server could
+    // not cast) ends the data early and arrives here.
+    Result fin(PQgetResult(cn));
+    bool ok = PQresultStatus(fin.get()) == PGRES_COMMAND_OK;
+    DbFailure err = ok ? DbFailure("", false) : failure(cn, fin.get());
+    while (PGresult *more = PQgetResult(cn)) PQclear(more);
+    if (!ok) throw err;
+    if (n > 0) {
+      chunk.rows = n;
+      sink(chunk);
+    }
+  }
+
+ private:
+  PGconn *conn() const { return static_cast<soci::postgresql_session_backend *>(db_.get_backend())->conn_; }
+
+  void exec(const char *sql) {
+    Result r(PQexec(conn(), sql));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) throw failure(conn(), r.get());
+  }
+
+  static void parse_row(const char *p, const char *end, Chunk &chunk, std::size_t row) {
+    if (end > p && end[-1] == '\n') --end;
+    for (std::size_t c = 0; c < chunk.cols.size(); ++c) {
+      const char *tab = static_cast<const char *>(std::memchr(p, '\t', static_cast<std::size_t>(end - p)));
+      const char *field_end = tab ? tab : end;
+      if ((tab == nullptr) != (c + 1 == chunk.cols.size()))
+        throw DbFailure("unexpected COPY row layout (column count differs)", true);
+      ColumnBuffer &col = chunk.cols[c];
+      if (field_end - p == 2 && p[0] == '\\' && p[1] == 'N') {
+        col.ind[row] = soci::i_null;
+      } else {
+        col.ind[row] = soci::i_ok;
+        bool ok = true;
+        switch (col.wire) {
+          case Wire::text: unescape(p, field_end, col.text[row]); break;
+          case Wire::int64: ok = std::from_chars(p, field_end, col.ints[row]).ec == std::errc{}; break;
+          case Wire::real: ok = std::from_chars(p, field_end, col.reals[row]).ec == std::errc{}; break;
+        }
+        if (!ok) throw DbFailure("unreadable number '" + std::string(p, field_end) + "' in COPY data", true);
+      }
+      p = field_end + 1;
+    }
+  }
+
+  soci::session &db_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_postgresql_backend(soci::session &db) { return std::make_unique<PostgresqlBackend>(db); }
+
+}  // namespace cskpi::source_detail

@@ -1,0 +1,228 @@
+// SQLite through SOCI: a profile SELECT is read with vector intos in chunks
+// of kChunkRows (prepare once, fetch repeatedly), which streams: SQLite steps
+// the statement as SOCI asks for rows, so memory stays at one chunk.
+//
+// SQLite keeps dates as TEXT ('YYYY-MM-DD[ HH:MM:SS]'), so the wrapped SELECT
+// converts them with SQLite's own date functions and returns integers. Every
+// column is wrapped in an expression on purpose: SOCI then sees no declared
+// type and fetches through its text path, instead of reading a column
+// declared INTEGER with sqlite3_column_int (32 bits).
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "core/errors.hpp"
+#include "source/backend.hpp"
+
+namespace cskpi::source_detail {
+namespace {
+
+// Result codes that say the database is in trouble rather than the SQL.
+bool is_database_problem(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_IOERR:
+    case SQLITE_CORRUPT:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+    case SQLITE_NOTADB:
+    case SQLITE_INTERRUPT: return true;
+    default: return false;
+  }
+}
+
+// SOCI prefixes SQLite's message with its own function name
+// ("sqlite3_statement_backend::prepare: no such table: x"): keep SQLite's part.
+std::string sqlite_message(const soci::soci_error &e) {
+  std::string m = e.get_error_message();
+  if (m.rfind("sqlite3_", 0) == 0)
+    if (auto colon = m.find(": "); colon != std::string::npos) m.erase(0, colon + 2);
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+template <class F>
+auto guarded(F &&f) {
+  try {
+    return f();
+  } catch (const soci::sqlite3_soci_error &e) {
+    throw DbFailure(sqlite_message(e), is_database_problem(e.result()));
+  } catch (const soci::soci_error &e) {
+    throw DbFailure(sqlite_message(e), false);
+  }
+}
+
+const char *soci_type_name(int t) {
+  switch (static_cast<soci::data_type>(t)) {
+    case soci::dt_string: return "text";
+    case soci::dt_date: return "date";
+    case soci::dt_double: return "real";
+    case soci::dt_integer: return "integer";
+    case soci::dt_long_long: return "bigint";
+    case soci::dt_unsigned_long_long: return "unsigned bigint";
+    case soci::dt_blob: return "blob";
+    case soci::dt_xml: return "xml";
+  }
+  return "?";
+}
+
+const std::string kBad = std::to_string(kBadValue);
+
+class Sqlite3Backend final : public Backend {
+ public:
+  explicit Sqlite3Backend(soci::session &db) : db_(db) {}
+  const char *name() const override { return "sqlite3"; }
+
+  // query_only makes any write through this connection fail, whatever a
+  // profile's SQL tries; the previous value is restored afterwards because
+  // the session belongs to the caller. One transaction gives all sources one
+  // consistent snapshot.
+  void begin() override {
+    guarded([&] {
+      int was = 0;
+      db_ << "PRAGMA query_only", soci::into(was);
+      was_query_only_ = was != 0;
+      db_ << "PRAGMA query_only = ON";
+      restore_query_only_ = true;
+      db_ << "BEGIN";
+    });
+  }
+
+  void commit() override {
+    guarded([&] { db_ << "COMMIT"; });
+    restore();
+  }
+
+  void rollback() noexcept override {
+    try {
+      // Some errors (SQLITE_FULL, IOERR, ...) already rolled back.
+      if (!sqlite_api::sqlite3_get_autocommit(connection())) db_ << "ROLLBACK";
+    } catch (...) {
+    }
+    try {
+      restore();
+    } catch (...) {
+    }
+  }
+
+  bool relation_exists(const std::string &name) override {
+    return guarded([&] {
+      int n = 0;
+      std::string n1 = name;
+      db_ << "SELECT count(*) FROM (SELECT name, type FROM sqlite_master UNION ALL "
+             "SELECT name, type FROM sqlite_temp_master) WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE",
+          soci::use(n1), soci::into(n);
+      return n > 0;
+    });
+  }
+
+  std::vector<ResultColumn> describe(const std::string &select) override {
+    return guarded([&] {
+      soci::row row;
+      db_ << "SELECT * FROM (\n" + select + "\n) AS src LIMIT 0", soci::into(row);
+      std::vector<ResultColumn> cols;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        const auto &p = row.get_properties(i);
+        int t = static_cast<int>(p.get_data_type());
+        cols.push_back({p.get_name(), soci_type_name(t), t});
+      }
+      return cols;
+    });
+  }
+
+  // SOCI derives data_type from the declared column type (DATE -> dt_date,
+  // INTEGER -> dt_integer, ...); an expression has none and shows as text.
+  std::optional<PlannedColumn> plan(const CanonicalColumn &want, const ResultColumn &have,
+                                    std::string &why) const override {
+    auto t = static_cast<soci::data_type>(have.type);
+    bool number = t == soci::dt_integer || t == soci::dt_long_long || t == soci::dt_unsigned_long_long ||
+                  t == soci::dt_double;
+    std::string c = "src." + quote_ident(want.name);
+    switch (want.kind) {
+      case ColumnKind::text:
+        if (t == soci::dt_date) break;
+        return PlannedColumn{"CAST(" + c + " AS TEXT)", Wire::text, Meaning::text};
+      case ColumnKind::date:
+        // A number is no date here: julianday() would read it as a Julian day
+        // number, strftime() likewise. date() first drops any time part, so
+        // the subtraction is exact (no truncation trouble before 1970).
+        if (number || t == soci::dt_blob) break;
+        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN typeof(" + c + ") <> 'text' THEN " + kBad +
+                                 " ELSE COALESCE(CAST(julianday(date(" + c + ")) - 2440587.5 AS INTEGER), " + kBad +
+                                 ") END",
+                             Wire::int64, Meaning::days};
+      case ColumnKind::timestamp:
+        if (number || t == soci::dt_blob) break;
+        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN typeof(" + c + ") <> 'text' THEN " + kBad +
+                                 " ELSE COALESCE(CAST(strftime('%s', " + c + ") AS INTEGER), " + kBad + ") END",
+                             Wire::int64, Meaning::epoch_naive};
+      case ColumnKind::real:
+        if (t == soci::dt_date) break;
+        // CAST handles Tryton's Numeric stored as a BLOB of decimal text.
+        return PlannedColumn{"CAST(" + c + " AS REAL)", Wire::real, Meaning::real};
+      case ColumnKind::integer:
+        if (t == soci::dt_date) break;
+        return PlannedColumn{"CAST(" + c + " AS INTEGER)", Wire::int64, Meaning::integer};
+    }
+    why = std::string("is ") + have.type_name + ", which cannot hold a " + column_kind_name(want.kind) +
+          (want.kind == ColumnKind::date || want.kind == ColumnKind::timestamp
+               ? " (SQLite dates are TEXT 'YYYY-MM-DD[ HH:MM:SS]'; convert numbers in the profile, e.g. "
+                 "datetime(x, 'unixepoch'))"
+               : "");
+    return std::nullopt;
+  }
+
+  void read(const std::string &select, Chunk &chunk, const std::function<void(const Chunk &)> &sink) override {
+    guarded([&] {
+      soci::statement st(db_);
+      for (auto &col : chunk.cols) {
+        col.ind.resize(kChunkRows);
+        switch (col.wire) {
+          case Wire::text: col.text.resize(kChunkRows); st.exchange(soci::into(col.text, col.ind)); break;
+          case Wire::int64: col.ints.resize(kChunkRows); st.exchange(soci::into(col.ints, col.ind)); break;
+          case Wire::real: col.reals.resize(kChunkRows); st.exchange(soci::into(col.reals, col.ind)); break;
+        }
+      }
+      st.alloc();
+      st.prepare(select);
+      st.define_and_bind();
+      st.execute(false);
+      // fetch() shrinks the vectors to the rows it got; they are grown back
+      // to a full chunk (SOCI refuses growth beyond the first size only).
+      while (st.fetch()) {
+        chunk.rows = chunk.cols.front().ind.size();
+        sink(chunk);
+        for (auto &col : chunk.cols) {
+          col.ind.resize(kChunkRows);
+          switch (col.wire) {
+            case Wire::text: col.text.resize(kChunkRows); break;
+            case Wire::int64: col.ints.resize(kChunkRows); break;
+            case Wire::real: col.reals.resize(kChunkRows); break;
+          }
+        }
+      }
+    });
+  }
+
+ private:
+  sqlite_api::sqlite3 *connection() const {
+    return static_cast<soci::sqlite3_session_backend *>(db_.get_backend())->conn_;
+  }
+  void restore() {
+    if (!restore_query_only_) return;
+    restore_query_only_ = false;
+    db_ << (was_query_only_ ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
+  }
+
+  soci::session &db_;
+  bool was_query_only_ = false;
+  bool restore_query_only_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_sqlite3_backend(soci::session &db) { return std::make_unique<Sqlite3Backend>(db); }
+
+}  // namespace cskpi::source_detail

@@ -1,0 +1,11 @@
+-- Profile `canonical`, source `tickets` (kpi-spec §1).
+-- Reads a table or view named exactly like the source, with exactly the
+-- canonical columns: the integration path for an ERP whose admin prefers to
+-- write views. Support tickets and complaints.
+-- Optional source: when no table or view of this name exists the source is
+-- absent and its KPIs are unavailable (null), not 0.
+-- Columns: ticket_id (text), customer_id (text, null), opened_at (timestamp),
+-- first_response_at (timestamp, null), resolved_at (timestamp, null),
+-- channel, category, priority (text, null: "unknown"), reopen_count (int, null)
+-- Timestamps are UTC unless the configuration says "timestamps": "local".
+SELECT ticket_id, customer_id, opened_at, first_response_at, resolved_at, channel, category, priority, reopen_count FROM tickets
