@@ -67,6 +67,87 @@ def require_tryton():
     return ', '.join(missing) or None
 
 
+def template_key():
+    """Names the installed Tryton release: the versions of every trytond
+    distribution (server and modules) and the activated module list."""
+    from importlib import metadata
+    import hashlib
+    dists = sorted(f'{d.metadata["Name"]}=={d.version}' for d in metadata.distributions()
+                   if (d.metadata['Name'] or '').lower().startswith('trytond'))
+    return hashlib.sha1('\n'.join(dists + MODULES).encode()).hexdigest()[:12]
+
+
+def pg_tool(name):
+    found = shutil.which(name)
+    if found:
+        return found
+    bins = sorted((d for d in os.listdir('/usr/lib/postgresql')), key=lambda v: [int(x) for x in v.split('.')])
+    return os.path.join('/usr/lib/postgresql', bins[-1], 'bin', name)
+
+
+def create_database(backend, workdir, db_file, conninfo, env):
+    """Creates the empty Tryton database with trytond-admin (about half a
+    minute on SQLite, a minute or more on PostgreSQL, mostly Tryton reading
+    PostgreSQL's information_schema). The result is kept in the build tree
+    (<workdir>/template-<key>.*, key = installed Tryton versions), and later
+    runs start from that copy."""
+    key = template_key()
+    template = os.path.join(workdir, f'template-{key}.' + ('sqlite' if backend == 'sqlite3' else 'pgdump'))
+    for old in os.listdir(workdir):
+        if old.startswith('template-') and os.path.join(workdir, old) != template:
+            os.remove(os.path.join(workdir, old))
+    t0 = time.monotonic()
+    if backend == 'sqlite3':
+        if os.path.exists(db_file):
+            os.remove(db_file)
+        if os.path.exists(template):
+            shutil.copyfile(template, db_file)
+            log(f'database copied from {os.path.basename(template)} in {time.monotonic() - t0:.1f} s')
+            return True
+        open(db_file, 'wb').close()
+    else:
+        import psycopg2
+        conn = psycopg2.connect(conninfo)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS {DB_NAME}')
+            cur.execute(f"CREATE DATABASE {DB_NAME} TEMPLATE template0 ENCODING 'UTF8'")
+        conn.close()
+        db_conninfo = ' '.join(f'{k}={v}' for k, v in dict(parse_conninfo(conninfo), dbname=DB_NAME).items())
+        if os.path.exists(template):
+            r = subprocess.run([pg_tool('pg_restore'), '--no-owner', '-d', db_conninfo, template],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if r.returncode == 0:
+                log(f'database restored from {os.path.basename(template)} in {time.monotonic() - t0:.1f} s')
+                return True
+            log(f'pg_restore failed, creating the database again:\n{r.stdout}')
+            os.remove(template)
+            return create_database(backend, workdir, db_file, conninfo, env)
+    passfile = os.path.join(workdir, 'admin-password')
+    with open(passfile, 'w') as f:
+        f.write('cskpi-admin\n')
+    log(f'trytond-admin: creating {backend} database {DB_NAME} with {", ".join(MODULES)}')
+    r = subprocess.run(['trytond-admin', '-d', DB_NAME, '--all', '-u', *MODULES,
+                        '--activate-dependencies', '--email', 'admin@example.com'],
+                       env=dict(env, TRYTONPASSFILE=passfile),
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        print(r.stdout)
+        print(f'FAILED: trytond-admin exited with {r.returncode}')
+        return False
+    log(f'database ready in {time.monotonic() - t0:.1f} s')
+    if backend == 'sqlite3':
+        shutil.copyfile(db_file, template + '.tmp')
+    else:
+        r = subprocess.run([pg_tool('pg_dump'), '-Fc', '-f', template + '.tmp', db_conninfo],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            log(f'pg_dump failed, the database will not be kept:\n{r.stdout}')
+            return True
+    os.replace(template + '.tmp', template)
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--backend', required=True, choices=['sqlite3', 'postgresql'])
@@ -87,6 +168,7 @@ def main():
 
     t_start = time.monotonic()
     workdir = os.path.abspath(args.workdir)
+    db_file = conninfo = pg = None
     os.makedirs(workdir, exist_ok=True)
     facts_path = os.path.join(workdir, 'facts.json')
 
@@ -95,7 +177,6 @@ def main():
         base_uri = 'sqlite://'
         db_file = os.path.join(workdir, DB_NAME + '.sqlite')
         cskpi_connection = f'db={db_file}'
-        pg = None
     else:
         conninfo = os.environ.get('CSKPI_PG_CONNECTION')
         if not conninfo:
@@ -119,37 +200,15 @@ def main():
         with open(facts_path) as f:
             facts = json.load(f)
     else:
-        # 1. Empty database, then trytond-admin creates Tryton's tables.
-        if args.backend == 'sqlite3':
-            if os.path.exists(db_file):
-                os.remove(db_file)
-            open(db_file, 'wb').close()
-        else:
-            import psycopg2
-            conn = psycopg2.connect(conninfo)
-            conn.autocommit = True
-            with conn.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS {DB_NAME}')
-                cur.execute(f"CREATE DATABASE {DB_NAME} TEMPLATE template0 ENCODING 'UTF8'")
-            conn.close()
-        passfile = os.path.join(workdir, 'admin-password')
-        with open(passfile, 'w') as f:
-            f.write('cskpi-admin\n')
-        log(f'trytond-admin: creating {args.backend} database {DB_NAME} with {", ".join(MODULES)}')
-        t0 = time.monotonic()
-        r = subprocess.run(['trytond-admin', '-d', DB_NAME, '--all', '-u', *MODULES,
-                            '--activate-dependencies', '--email', 'admin@example.com'],
-                           env=dict(env, TRYTONPASSFILE=passfile),
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if r.returncode != 0:
-            print(r.stdout)
-            print(f'FAILED: trytond-admin exited with {r.returncode}')
+        # 1. A Tryton database with the modules activated, no data.
+        if not create_database(args.backend, workdir, db_file, conninfo, env):
             return 1
-        log(f'database ready in {time.monotonic() - t0:.1f} s')
 
         # 2. The scenario, through proteus on the trytond backend.
         import datetime as dt
         from proteus import config as pconfig
+        import trytond.report  # noqa: F401 (it resets the warning filters)
+        warnings.simplefilter('ignore', DeprecationWarning)
         import scenario
         today = dt.datetime.now(dt.timezone.utc).date()
         t0 = time.monotonic()
