@@ -16,7 +16,7 @@ Seconds utc(const std::string &t) {
   return s;
 }
 
-DatasetBuilder::DatasetBuilder(const std::string &as_of_iso, const std::string &timezone) : zone_(timezone) {
+DatasetBuilder::DatasetBuilder(const std::string &as_of_iso, const std::string &zone_name) : zone_(zone_name) {
   data_.as_of = day(as_of_iso);
 }
 

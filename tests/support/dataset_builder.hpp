@@ -20,7 +20,7 @@ Seconds utc(const std::string &iso_time);
 
 class DatasetBuilder {
  public:
-  explicit DatasetBuilder(const std::string &as_of_iso, const std::string &timezone = "UTC");
+  explicit DatasetBuilder(const std::string &as_of_iso, const std::string &zone_name = "UTC");
 
   DatasetBuilder &customer(const std::string &id, std::optional<std::string> segment = std::nullopt,
                            std::optional<std::string> created_on = std::nullopt);

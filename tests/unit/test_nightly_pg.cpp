@@ -36,7 +36,10 @@ struct SqliteSource {
 long long lock_holder_pid(soci::session &s) {
   long long pid = 0;
   soci::indicator ind = soci::i_null;
-  s << "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = " +
+  // Advisory locks are per database; tests running in parallel use other
+  // databases and hold their own.
+  s << "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+       " AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND classid = " +
            std::to_string(static_cast<unsigned long long>(kRunLockKey) >> 32) +
            " AND objid = " + std::to_string(static_cast<unsigned long long>(kRunLockKey) & 0xffffffffULL),
       soci::into(pid, ind);

@@ -77,7 +77,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "dlopen: %s\n", dlerror());
     return 1;
   }
-  cskpi_plugin_entry_fn entry = (cskpi_plugin_entry_fn)dlsym(lib, "cskpi_plugin_entry");
+  /* POSIX's way to turn dlsym's object pointer into a function pointer. */
+  cskpi_plugin_entry_fn entry = NULL;
+  void *sym = dlsym(lib, "cskpi_plugin_entry");
+  memcpy(&entry, &sym, sizeof entry);
   CHECK(entry != NULL);
   if (!entry) return 1;
   CHECK(entry(CSKPI_ABI_VERSION + 1) == NULL); /* a future major is refused */
