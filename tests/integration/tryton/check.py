@@ -110,6 +110,7 @@ def expected_rows(facts):
         (s['S4'], A, M(1, 8), 'Services', 50.0),
         (s['S7'], C, M(1, 25), 'Goods', 80.0),      # accounting category
         (s['S8'], B, today.isoformat(), 'Hardware', 100.0),
+        (s['S10'], B, M(2, 25), 'Hardware', 50.0),  # 100 EUR at 2 EUR per USD
     ])
     # invoice_id -> (customer_id, invoice_date, due_date, paid_date, amount, kind)
     invoices = {
@@ -118,6 +119,7 @@ def expected_rows(facts):
         i['I3']: (C, M(2, 5), plus(M(2, 5), 30), None, 300.0, 'invoice'),
         i['CN3']: (C, M(1, 12), plus(M(1, 12), 30), None, -100.0, 'credit_note'),
         i['I4']: (A, M(1, 8), plus(M(1, 8), 30), None, 50.0, 'invoice'),
+        i['I10']: (B, M(2, 25), plus(M(2, 25), 30), None, 50.0, 'invoice'),  # 100 EUR
     }
     # ticket_id -> (customer_id, opened_at, resolved_at, category)
     tickets = {}
@@ -238,13 +240,13 @@ def check_kpis(ck, facts, cskpi, connection, backend, workdir):
                   .total_seconds() / 3600 for k in ('K1', 'K2'))
     series = lambda *v: {P[3 - n]: x for n, x in enumerate(v)}  # values for P3, P2, P1, P0
     expect_kpis(ck, got, 'orders-mode', {
-        ('orders', 'all'): series(2, 2, 2, 1),
-        ('buyers', 'all'): series(2, 2, 2, 1),
-        ('aov', 'all'): series(175, 175, 65, 100),
-        ('repeat_purchase_rate', 'all'): series(0, 0.5, 1, 1),
-        ('cross_sell_rate', 'all'): {P[2]: 1, P[1]: 0.5, P[0]: 0},
+        ('orders', 'all'): series(2, 3, 2, 1),
+        ('buyers', 'all'): series(2, 3, 2, 1),
+        ('aov', 'all'): series(175, 400 / 3, 65, 100),
+        ('repeat_purchase_rate', 'all'): series(0, 2 / 3, 1, 1),
+        ('cross_sell_rate', 'all'): {P[2]: 0.5, P[1]: 0.5, P[0]: 0},
         ('cross_sell_revenue', 'all'): {P[2]: 50, P[1]: 80, P[0]: 0},
-        ('revenue', 'all'): series(350, 300, -50, 0),
+        ('revenue', 'all'): series(350, 350, -50, 0),
         ('customers_new', 'all'): series(2, 1, 0, 0),
         ('customers_active_end', 'all'): series(2, 3, 3, 3),
         ('customers_churned', 'all'): series(0, 0, 0, 0),
@@ -252,8 +254,8 @@ def check_kpis(ck, facts, cskpi, connection, backend, workdir):
         ('tickets_resolved', 'all'): series(0, 0, 0, 2),
         ('backlog_end', 'all'): series(0, 0, 0, 3),
         ('ttr_hours_median', 'all'): {P[0]: Approx(sum(ttrs) / 2, 1.01 / 3600)},
-        ('orders', 'Retail'): series(2, 1, 1, 1),
-        ('revenue', 'Retail'): series(350, 0, 50, 0),
+        ('orders', 'Retail'): series(2, 2, 1, 1),
+        ('revenue', 'Retail'): series(350, 50, 50, 0),
         ('customers_new', 'Retail'): series(2, 0, 0, 0),
         ('tickets_opened', 'Retail'): series(0, 0, 0, 3),
         ('tickets_resolved', 'Retail'): series(0, 0, 0, 2),

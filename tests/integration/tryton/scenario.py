@@ -24,6 +24,9 @@ Sales (state -> counted?), products: Widget 100 (Hardware), Support 50
                                      credit note CN3 -100 on M(1,12)
   S6  B  M(2,12)  Widget        100  quoted then cancelled      -> not counted
   S9  E  M(2,20)  Support        50  confirmed (manual invoicing); E merged into A
+  S10 B  M(2,25)  Widget    100 EUR  confirmed, invoice I10 posted: 50 USD (the
+                                     company's currency) at the EUR rate 2.0
+                                     of that date (4.0 from M(1,1) on)
   S4  A  M(1,8)   Support        50  confirmed, invoice I4 posted
   S5  D  M(1,20)  Widget        100  draft                      -> not counted
   S7  C  M(1,25)  Gadget         80  confirmed, invoice I7 posted, then
@@ -75,6 +78,7 @@ def build(today):
     from proteus import Model, Wizard
     from proteus.config import get_config
     from trytond.modules.company.tests.tools import create_company, get_company
+    from trytond.modules.currency.tests.tools import get_currency
     from trytond.modules.account.tests.tools import (
         create_fiscalyear, create_chart, get_accounts)
     from trytond.modules.account_invoice.tests.tools import (
@@ -165,9 +169,12 @@ def build(today):
     Sale = Model.get('sale.sale')
     Invoice = Model.get('account.invoice')
 
-    def sale(customer, date, items, state='confirmed', invoice_method='order'):
+    def sale(customer, date, items, state='confirmed', invoice_method='order',
+            currency=None):
         s = Sale(party=customer, sale_date=date, payment_term=net30,
             invoice_method=invoice_method)
+        if currency:
+            s.currency = currency
         for prod, qty, price in items:
             ln = s.lines.new()
             ln.product = prod
@@ -215,6 +222,13 @@ def build(today):
     s6 = sale(B, M(2, 12), [(widget, 1, 100)], state='cancelled')
     assert s6.state == 'cancelled', s6.state
     s9 = sale(E, M(2, 20), [(support, 1, 50)], invoice_method='manual')
+    # A sale in euros: EUR rate 2.0 (per USD, the company currency) until
+    # M(1,1), 4.0 from then on; 100 EUR on M(2,25) are 50 USD.
+    eur = get_currency('EUR')
+    CurrencyRate = Model.get('currency.currency.rate')
+    CurrencyRate(currency=eur, date=M(1, 1), rate=Decimal('4.0')).save()
+    s10 = sale(B, M(2, 25), [(widget, 1, 100)], currency=eur)
+    i10 = post_invoice(s10, M(2, 25))
     s4 = sale(A, M(1, 8), [(support, 1, 50)])
     i4 = post_invoice(s4, M(1, 8))
 
@@ -362,9 +376,9 @@ def build(today):
             (('A', A), ('B', B), ('C', C), ('D', D))},
         'sales': {k: s.id for k, s in (('S1', s1), ('S2', s2), ('S3', s3),
             ('S4', s4), ('S5', s5), ('S6', s6), ('S7', s7), ('S8', s8),
-            ('S9', s9), ('R1', return_sale))},
+            ('S9', s9), ('S10', s10), ('R1', return_sale))},
         'invoices': {k: i.id for k, i in (('I1', i1), ('I2', i2), ('I3', i3),
-            ('CN3', cn3), ('I4', i4), ('I7', i7), ('CN7', cn7))},
+            ('CN3', cn3), ('I4', i4), ('I7', i7), ('CN7', cn7), ('I10', i10))},
         'complaints': complaints,
         'subscriptions': {k: s.id for k, s in (('SUB1', sub1), ('SUB2', sub2),
             ('SUB3', sub3), ('SUB4', sub4))},
