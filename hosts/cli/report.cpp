@@ -21,6 +21,7 @@ void ensure_demo_erp(const DemoRun &run) {
   struct stat st {};
   if (stat(run.db_path.c_str(), &st) == 0) {
     std::printf("using the demo ERP in %s\n", run.db_path.c_str());
+    std::fflush(stdout);
     return;
   }
   cskpi::demo::DemoOptions opt;
@@ -35,6 +36,7 @@ void ensure_demo_erp(const DemoRun &run) {
               run.db_path.c_str(), static_cast<long long>(stats.customers), static_cast<long long>(stats.orders),
               static_cast<long long>(stats.invoices), static_cast<long long>(stats.tickets),
               static_cast<long long>(stats.answers));
+  std::fflush(stdout);  // before the nightly job's progress lines on stderr
 }
 
 std::string demo_config(const DemoRun &run) {

@@ -74,7 +74,7 @@ std::string format_value(const std::string &kpi, std::optional<double> v) {
   char buf[64];
   bool is_rate = kpi.find("rate") != std::string::npos || kpi == "nrr" || kpi == "grr" || kpi == "active_ratio";
   bool is_count = kpi.rfind("customers_", 0) == 0 || kpi == "orders" || kpi == "buyers" || kpi.rfind("tickets_", 0) == 0 ||
-                  kpi == "backlog_end" || kpi.find("_answers") != std::string::npos;
+                  kpi == "backlog_end" || kpi.rfind("nps_", 0) == 0 || kpi.find("_answers") != std::string::npos;
   if (kpi == "tickets_per_100_active") is_count = false;
   if (is_rate)
     std::snprintf(buf, sizeof buf, "%.1f%%", *v * 100);

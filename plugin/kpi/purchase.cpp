@@ -144,7 +144,9 @@ class CustomerOrders {
       t_.amount.add(k, slot_, p.amount);
       t_.buyers.add(k, slot_, 1);
       if (first_ < grid_[k].start) t_.returning.add(k, slot_, 1);
-      if (prev_.k == p.k - 1) {  // orders in P' too (prev_.k may be -1, the period before the grid)
+      // Orders in P' too (prev_.k may be -1, the period before the grid), with
+      // a positive aov there: growth over a net-returns period means nothing.
+      if (prev_.k == p.k - 1 && prev_.amount > 0) {
         t_.upsell_base.add(k, slot_, 1);
         if (is_upsell(prev_.amount / prev_.orders, p.amount / p.orders, threshold_)) t_.upsold.add(k, slot_, 1);
       }

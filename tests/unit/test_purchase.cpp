@@ -330,3 +330,20 @@ TEST_CASE("a grid starting after the data still sees the history before it", "[p
   CHECK(value(r, "cross_sell_rate", 1, 0) == Approx(0.5));
   CHECK(value(r, "cross_sell_revenue", 1, 0) == Approx(30));
 }
+
+TEST_CASE("up-sell: a customer whose aov in P' is not positive is not in the base", "[purchase]") {
+  auto data = DatasetBuilder("2024-02-29")
+                  .customer("R", "s")
+                  .customer("X", "s")
+                  // R: Jan net returns (-50: aov -50); Feb 10. Literally 10 >= 1.1 x -50,
+                  // but growth over a negative base means nothing: R is left out.
+                  .order_line("r1", "R", "2024-01-05", -50)
+                  .order_line("r2", "R", "2024-02-05", 10)
+                  // X: Jan 100, Feb 100 (no up-sell) -> Feb base {X}, 0 up-sold
+                  .order_line("x1", "X", "2024-01-06", 100)
+                  .order_line("x2", "X", "2024-02-06", 100)
+                  .build();
+  Fixture fx(std::move(data), monthly());
+  const auto r = run(fx);
+  CHECK(value(r, "up_sell_rate", 1, 0) == Approx(0.0));
+}
