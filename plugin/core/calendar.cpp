@@ -97,7 +97,8 @@ Day period_year_ago(Granularity g, Day start) {
   auto back = ymd - date::years{1};
   // Feb 29 has no match a year earlier: take the day before (Feb 28).
   Day d = back.ok() ? from_ymd(back) : from_ymd(back.year() / back.month() / date::last);
-  // Weeks: the ISO week of the same number is the one holding the same weekday a year back.
+  // Weeks: the week holding the date one year back (not always the same ISO
+  // week number: 2024-03-04, week 10, compares with 2023-02-27, week 9).
   return period_floor(g, d);
 }
 

@@ -8,10 +8,12 @@
 //    "unassigned") and is flagged in data quality;
 //  - `kNoCustomer` marks ticket/feedback rows without a customer;
 //  - dates are local Days, instants are UTC Seconds plus their local Day;
-//  - rows dated after as_of, rows with a null mandatory date and rows with a
-//    negative duration or out-of-scale score are already dropped (and counted
-//    in `quality`); values after as_of inside kept rows (a ticket resolved
-//    after as_of, an invoice paid after as_of) are already reset to "not yet".
+//  - rows dated after as_of, rows with a null mandatory date and rows with an
+//    out-of-scale score are already dropped (and counted in `quality`); a
+//    ticket whose response or resolution precedes its opening is kept with
+//    that timestamp reset to "none" (flagged as negative_duration); values
+//    after as_of inside kept rows (a ticket resolved after as_of, an invoice
+//    paid after as_of) are already reset to "not yet".
 #pragma once
 
 #include <cstdint>

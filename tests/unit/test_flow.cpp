@@ -13,11 +13,14 @@
 #include "core/kpi_results.hpp"
 #include "kpi/flow.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/kpi_readers.hpp"
 
 using namespace cskpi;
 using cskpi::test::DatasetBuilder;
 using cskpi::test::Fixture;
 using cskpi::test::day;
+
+using cskpi::test::slot_index;
 
 namespace {
 
@@ -26,13 +29,6 @@ Settings settings_with(int inactivity_days, Granularity g = Granularity::month) 
   s.inactivity_days = inactivity_days;
   s.granularity = g;
   return s;
-}
-
-std::size_t slot_index(const KpiResults &out, const std::string &slot) {
-  const auto &names = out.slot_names();
-  auto it = std::find(names.begin(), names.end(), slot);
-  REQUIRE(it != names.end());
-  return static_cast<std::size_t>(it - names.begin());
 }
 
 // Runs compute_flow on a dataset and reads values by KPI, period start, slot.
@@ -442,4 +438,14 @@ TEST_CASE("flow: a narrowed period grid gives the same values as the full one", 
         INFO(m.name << " period " << p << " slot " << s);
         CHECK((is_null(want) ? is_null(got) : got == want));
       }
+}
+
+TEST_CASE("flow: subscription mode without a subscriptions source is unavailable (null), not 0", "[flow]") {
+  auto data = DatasetBuilder("2024-02-29").customer("A", "s").order_line("o1", "A", "2024-01-10", 10).build();
+  Settings s = settings_with(90);
+  s.activity_mode = ActivityMode::subscriptions;
+  FlowRun r(std::move(data), s);
+  for (const char *kpi : {"customers_active_start", "customers_active_end", "customers_new", "customers_churned",
+                          "retention_rate", "active_ratio"})
+    CHECK(std::isnan(r(kpi, "2024-02-01")));
 }

@@ -9,10 +9,13 @@
 #include "core/stats.hpp"
 #include "kpi/purchase.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/kpi_readers.hpp"
 
 using namespace cskpi;
 using cskpi::test::DatasetBuilder;
 using cskpi::test::Fixture;
+
+using cskpi::test::value;
 
 namespace {
 
@@ -20,12 +23,6 @@ KpiResults run(const Fixture &fx) {
   KpiResults out(fx.grid, fx.slot_names());
   compute_purchase(fx.context(), out);
   return out;
-}
-
-double value(const KpiResults &r, const char *kpi, std::size_t period, std::size_t slot) {
-  const KpiMatrix *m = r.find(kpi);
-  REQUIRE(m != nullptr);
-  return r.get(*m, period, slot);
 }
 
 Settings monthly() {

@@ -14,11 +14,14 @@
 #include "core/kpi_results.hpp"
 #include "kpi/revenue.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/kpi_readers.hpp"
 
 using namespace cskpi;
 using cskpi::test::DatasetBuilder;
 using cskpi::test::Fixture;
 using cskpi::test::day;
+
+using cskpi::test::slot_index;
 
 namespace {
 
@@ -34,13 +37,6 @@ Settings mode(RevenueMode m, Granularity g = Granularity::month) {
   s.revenue_mode = m;
   s.granularity = g;
   return s;
-}
-
-std::size_t slot_index(const KpiResults &out, const std::string &slot) {
-  const auto &names = out.slot_names();
-  auto it = std::find(names.begin(), names.end(), slot);
-  REQUIRE(it != names.end());
-  return static_cast<std::size_t>(it - names.begin());
 }
 
 struct RevenueRun {

@@ -8,10 +8,14 @@
 #include "core/kpi_results.hpp"
 #include "kpi/voice.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/kpi_readers.hpp"
 
 using namespace cskpi;
 using cskpi::test::DatasetBuilder;
 using cskpi::test::Fixture;
+
+using cskpi::test::value;
+using cskpi::test::column;
 
 namespace {
 
@@ -23,18 +27,6 @@ KpiResults run(const Fixture &fx) {
   KpiResults out(fx.grid, fx.slot_names());
   compute_voice(fx.context(), out);
   return out;
-}
-
-double value(const KpiResults &r, const char *kpi, std::size_t period, std::size_t slot) {
-  const KpiMatrix *m = r.find(kpi);
-  REQUIRE(m != nullptr);
-  return r.get(*m, period, slot);
-}
-
-const Column &column(const Table &t, const char *name) {
-  const int i = t.find_column(name);
-  REQUIRE(i >= 0);
-  return t.column(static_cast<std::size_t>(i));
 }
 
 const char *const kVoiceKpis[] = {"nps",  "nps_answers",  "nps_promoters", "nps_passives", "nps_detractors",
