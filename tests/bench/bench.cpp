@@ -4,10 +4,17 @@
 // never counts.
 //
 //   cskpi-bench [--customers N] [--seed N] [--dir DIR] [--pg CONNINFO] [--repeat N]
+//               [--only sqlite3|postgresql] [--generate-only | --no-generate]
+//               [--print-config sqlite3|postgresql]
 //
 // The demo ERP is generated once per (size, seed) and reused on later runs.
 // Results: one line per run on stdout, and a Markdown table row for
-// docs/performance.md.
+// docs/performance.md. --generate-only prepares the data and measures
+// nothing; --no-generate measures data prepared before (it fails if the
+// SQLite file is missing and does not look at the PostgreSQL database
+// itself); --only measures one backend; --print-config prints the engine
+// configuration it would use (for `cskpi compute --config`) and exits. tests/bench/run.sh uses these to time
+// cskpi among its peers.
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,6 +44,9 @@ struct Options {
   std::string dir = "bench-data";
   std::string pg;  // empty: SQLite only
   int repeat = 1;
+  std::string only;  // empty: both backends
+  std::string print_config;
+  bool generate = true, measure = true;
 };
 
 struct Measure {
@@ -45,6 +55,9 @@ struct Measure {
   long long rows = 0;
   bool ok = false;
 };
+
+// The demo ERP runs up to this day (DemoOptions::last_date below).
+const char *const kAsOf = "2025-12-31";
 
 const char *kTables[] = {"kpis", "cohort_retention", "cohort_revenue", "ticket_breakdown",
                          "health", "detractor_followups", "data_quality"};
@@ -127,20 +140,37 @@ cskpi::demo::DemoOptions demo_options(const Options &o) {
   d.seed = o.seed;
   d.customers = o.customers;
   d.first_date = "2023-01-01";
-  d.last_date = "2025-12-31";
+  d.last_date = kAsOf;
   return d;
+}
+
+void print_stats(const cskpi::demo::DemoStats &s) {
+  std::printf("demo ERP: customers=%lld orders=%lld order_lines=%lld invoices=%lld tickets=%lld answers=%lld "
+              "subscriptions=%lld\n",
+              static_cast<long long>(s.customers), static_cast<long long>(s.orders),
+              static_cast<long long>(s.order_lines), static_cast<long long>(s.invoices),
+              static_cast<long long>(s.tickets), static_cast<long long>(s.answers),
+              static_cast<long long>(s.subscriptions));
+}
+
+std::string sqlite_path(const Options &o) {
+  return o.dir + "/demo-" + std::to_string(o.customers) + "-" + std::to_string(o.seed) + ".sqlite";
 }
 
 std::string prepare_sqlite(const Options &o) {
   mkdir(o.dir.c_str(), 0755);
-  std::string path = o.dir + "/demo-" + std::to_string(o.customers) + "-" + std::to_string(o.seed) + ".sqlite";
+  std::string path = sqlite_path(o);
+  if (!o.generate) {
+    if (!exists(path)) throw std::runtime_error(path + " does not exist (run without --no-generate first)");
+    return "db=" + path;
+  }
   if (!exists(path)) {
     auto t0 = std::chrono::steady_clock::now();
     std::string tmp = path + ".tmp";
     std::remove(tmp.c_str());
     {
       soci::session db(soci::sqlite3, "db=" + tmp);
-      cskpi::demo::generate_demo_erp(db, "sqlite3", demo_options(o));
+      print_stats(cskpi::demo::generate_demo_erp(db, "sqlite3", demo_options(o)));
     }
     std::rename(tmp.c_str(), path.c_str());
     std::printf("generated %s in %.1f s\n", path.c_str(),
@@ -164,7 +194,7 @@ std::string prepare_pg(const Options &o) {
   auto t0 = std::chrono::steady_clock::now();
   db << "drop schema public cascade";
   db << "create schema public";
-  cskpi::demo::generate_demo_erp(db, "postgresql", demo_options(o));
+  print_stats(cskpi::demo::generate_demo_erp(db, "postgresql", demo_options(o)));
   db << "create table cskpi_bench_marker(marker text)";
   db << "insert into cskpi_bench_marker values (:m)", soci::use(marker);
   db << "analyze";
@@ -183,15 +213,31 @@ void report(const char *backend, const Options &o, const Measure &m) {
 
 Options parse(int argc, char **argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    if (k == "--generate-only") {
+      o.measure = false;
+      continue;
+    }
+    if (k == "--no-generate") {
+      o.generate = false;
+      continue;
+    }
+    if (i + 1 == argc) throw std::runtime_error("option " + k + " needs a value");
+    std::string v = argv[++i];
     if (k == "--customers") o.customers = std::stoi(v);
     else if (k == "--seed") o.seed = std::stoull(v);
     else if (k == "--dir") o.dir = v;
     else if (k == "--pg") o.pg = v;
     else if (k == "--repeat") o.repeat = std::stoi(v);
+    else if (k == "--only") o.only = v == "sqlite" ? "sqlite3" : v;
+    else if (k == "--print-config") o.print_config = v == "sqlite" ? "sqlite3" : v;
     else throw std::runtime_error("unknown option " + k);
   }
+  if (!o.only.empty() && o.only != "sqlite3" && o.only != "postgresql")
+    throw std::runtime_error("--only takes sqlite3 or postgresql");
+  if (o.only == "postgresql" && o.pg.empty()) throw std::runtime_error("--only postgresql needs --pg");
+  if (!o.generate && !o.measure) throw std::runtime_error("--generate-only and --no-generate exclude each other");
   return o;
 }
 
@@ -200,16 +246,27 @@ Options parse(int argc, char **argv) {
 int main(int argc, char **argv) {
   try {
     Options o = parse(argc, argv);
-    std::string sqlite_conn = prepare_sqlite(o);
-    std::string pg_conn = o.pg.empty() ? "" : prepare_pg(o);
+    if (!o.print_config.empty()) {
+      std::string conn = o.print_config == "postgresql" ? o.pg : "db=" + sqlite_path(o);
+      std::printf("%s\n", config_for(o.print_config, conn, kAsOf).c_str());
+      return 0;
+    }
+    bool sqlite = o.only.empty() || o.only == "sqlite3";
+    bool pg = !o.pg.empty() && (o.only.empty() || o.only == "postgresql");
+    // Generating prepares both stores, whatever --only says.
+    std::string sqlite_conn = o.generate || sqlite ? prepare_sqlite(o) : "";
+    std::string pg_conn = o.pg.empty() ? "" : o.generate ? prepare_pg(o) : o.pg;
+    if (!o.measure) return 0;
     bool ok = true;
     // Alternate the contenders so drift on the machine hits both alike.
     for (int r = 0; r < o.repeat; ++r) {
-      Measure s = measure(config_for("sqlite3", sqlite_conn, "2025-12-31"));
-      report("sqlite3", o, s);
-      ok = ok && s.ok;
-      if (!pg_conn.empty()) {
-        Measure p = measure(config_for("postgresql", pg_conn, "2025-12-31"));
+      if (sqlite) {
+        Measure s = measure(config_for("sqlite3", sqlite_conn, kAsOf));
+        report("sqlite3", o, s);
+        ok = ok && s.ok;
+      }
+      if (pg) {
+        Measure p = measure(config_for("postgresql", pg_conn, kAsOf));
         report("postgresql", o, p);
         ok = ok && p.ok;
       }
