@@ -15,6 +15,10 @@ packages=(
   tryton-server tryton-proteus tryton-modules-account tryton-modules-account-invoice
   tryton-modules-sale tryton-modules-sale-complaint tryton-modules-sale-subscription
   tryton-modules-product-classification python3-psycopg2
+  # Peers of the benchmark (tests/bench/run.sh, docs/performance.md): pandas
+  # for Debian's python3, GNU time for quick measurements. The DuckDB peer
+  # comes from npm (tests/bench/peers/package.json) with the machine's Node.js.
+  python3-pandas time
 )
 
 missing=()
