@@ -116,7 +116,8 @@ CSKPI_API cskpi_status cskpi_engine_set_progress(cskpi_engine *engine, cskpi_pro
 /* Computes one table. request_json may be NULL or "{}" for the period KPIs;
  * keys: "table" ("kpis" default, "cohort_retention", "cohort_revenue",
  * "ticket_breakdown", "health", "detractor_followups", "data_quality",
- * "sources" (rows read per source)),
+ * "sources" (rows read per source), "profile_check" (every source read on
+ * its own, at most "limit" rows, default 1000: status and findings; docs/cli.md)),
  * "as_of", "granularity", "from", "to" (dates narrowing the reported periods).
  * The engine reads the source once per as_of and keeps the model for later
  * requests ("reload": true forces a new read). On success *out_result is a

@@ -21,6 +21,9 @@ const char *kUsage =
     "              [--table NAME] [--from DATE] [--to DATE] [--json]\n"
     "  nightly   write the KPI snapshot of as_of into the target database\n"
     "              --config FILE [--as-of DATE] [--granularities month,week] [--lookback N]\n"
+    "  check-profile  read every source of the profile (at most N rows each) and say what\n"
+    "            works and what to fix; exit 3 when customers or order_lines cannot be read\n"
+    "              --config FILE [--limit N] [--as-of DATE] [--json]\n"
     "  version   print the library and ABI versions\n"
     "\n"
     "exit codes: 0 ok, 1 internal error, 2 usage/configuration, 3 profile, 4 database,\n"
@@ -39,6 +42,7 @@ int main(int argc, char **argv) {
     if (command == "demo") return cli::cmd_demo(args);
     if (command == "compute") return cli::cmd_compute(args);
     if (command == "nightly") return cli::cmd_nightly(args);
+    if (command == "check-profile") return cli::cmd_check_profile(args);
     if (command == "version") {
       std::printf("cskpi %s (ABI %d)\n", cskpi_version(), cskpi_abi_version());
       return 0;

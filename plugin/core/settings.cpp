@@ -61,8 +61,33 @@ Day as_day(const json::value &v, const std::string &key) {
   }
 }
 
+bool is_word(const std::string &s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+// "source.parameters": {"name": "value", ...}, both matching ^[A-Za-z0-9_]+$.
+std::map<std::string, std::string> parse_parameters(const json::value &v) {
+  std::map<std::string, std::string> out;
+  for (const auto &kv : as_object(v, "source.parameters")) {
+    std::string name(kv.key()), key = "source.parameters." + name;
+    if (!is_word(name))
+      throw ConfigError("configuration key '" + key + "': a parameter name may only hold letters, digits and _");
+    std::string value = as_string(kv.value(), key);
+    if (!is_word(value))
+      throw ConfigError("configuration key '" + key + "': a parameter value may only hold letters, digits and _ (got '" +
+                        value + "')");
+    out[name] = value;
+  }
+  return out;
+}
+
 SourceSettings parse_source(const json::object &o, const std::string &where) {
-  check_keys(o, {"backend", "connection", "profile"}, where);
+  check_keys(o, {"backend", "connection", "profile", "parameters"}, where);
+  if (o.if_contains("parameters") && where != "source.")
+    throw ConfigError("configuration key '" + where + "parameters' is only meaningful under 'source'");
   SourceSettings s;
   if (auto *v = o.if_contains("backend")) s.backend = as_string(*v, where + "backend");
   if (s.backend != "sqlite3" && s.backend != "postgresql")
@@ -180,7 +205,10 @@ Settings parse_settings(const std::string &json_text) {
              "");
   Settings s;
   default_week(s.calendar);
-  if (auto *v = o.if_contains("source")) s.source = parse_source(as_object(*v, "source"), "source.");
+  if (auto *v = o.if_contains("source")) {
+    s.source = parse_source(as_object(*v, "source"), "source.");
+    if (auto *p = v->get_object().if_contains("parameters")) s.source_parameters = parse_parameters(*p);
+  }
   s.target = s.source;
   if (auto *v = o.if_contains("target")) {
     s.target = parse_source(as_object(*v, "target"), "target.");

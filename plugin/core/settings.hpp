@@ -43,6 +43,10 @@ struct HealthSettings {
 
 struct Settings {
   SourceSettings source;
+  // "source.parameters": values of the {{name}} placeholders of the source's
+  // profile SQL (names and values match ^[A-Za-z0-9_]+$, so a value can never
+  // change the shape of a statement). Kept beside `source`, not in it.
+  std::map<std::string, std::string> source_parameters;
   SourceSettings target;             // nightly snapshots; defaults to source
   bool target_given = false;
   std::string timezone = "UTC";      // IANA name

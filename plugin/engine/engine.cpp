@@ -23,7 +23,8 @@ namespace json = boost::json;
 
 const std::vector<std::string> &table_names() {
   static const std::vector<std::string> names{"kpis",   "cohort_retention",    "cohort_revenue", "ticket_breakdown",
-                                              "health", "detractor_followups", "data_quality", "sources"};
+                                              "health", "detractor_followups", "data_quality", "sources",
+                                              "profile_check"};
   return names;
 }
 
@@ -59,8 +60,13 @@ Request parse_request(const std::string &json_text) {
     else if (key == "reload") {
       if (!v.is_bool()) throw ConfigError("request key 'reload' must be true or false");
       r.reload = v.get_bool();
+    } else if (key == "limit") {
+      if (!v.is_int64() || v.get_int64() < 1)
+        throw ConfigError("request key 'limit' must be a whole number of rows >= 1");
+      r.limit = v.get_int64();
     } else {
-      throw ConfigError("unknown request key '" + key + "' (known: table, as_of, granularity, from, to, reload)");
+      throw ConfigError("unknown request key '" + key +
+                        "' (known: table, as_of, granularity, from, to, reload, limit)");
     }
   }
   return r;
@@ -80,7 +86,7 @@ const Dataset &Engine::dataset(Day as_of, bool reload) {
   if (cached_ && cached_->as_of == as_of && !reload) return *cached_;
   cached_.reset();
   const auto &src = settings_.source;
-  Profile profile = load_profile(src.profile, src.backend);
+  Profile profile = load_profile(src.profile, src.backend, {.parameters = settings_.source_parameters});
   log(1, "reading " + src.backend + " source with profile '" + profile.name + "' as of " + format_day(as_of));
   auto db = open_session(src);
   LoadHooks hooks;
@@ -149,6 +155,8 @@ Table Engine::compute(const Request &request) {
   // Fail on a bad table name before reading anything.
   if (std::find(table_names().begin(), table_names().end(), request.table) == table_names().end())
     return compute_table(Dataset{}, g, request.table);
+  // The profile check reads each source on its own (limited), not the model.
+  if (request.table == "profile_check") return profile_check_table(settings_, request.limit, as_of);
   const Dataset &data = dataset(as_of, request.reload);
   progress("compute", 0, 1);
   Table t = request.table == "kpis" ? kpi_long_table(compute_kpis(data, g), request.from, request.to)

@@ -21,6 +21,7 @@ struct Request {
   std::optional<Granularity> granularity;   // default: the configured one
   Day from = kNoDay, to = kNoDay;           // narrow the reported periods
   bool reload = false;
+  std::int64_t limit = 1000;                // profile_check: rows read per source
 };
 Request parse_request(const std::string &json_text);  // throws ConfigError
 
@@ -65,5 +66,15 @@ Table kpi_long_table(const KpiResults &results, Day from = kNoDay, Day to = kNoD
 Table data_quality_table(const Dataset &data);
 // Rows read per source of the run, and which optional sources are present.
 Table sources_table(const Dataset &data);
+
+// The "profile_check" table (plugin/engine/profile_check.cpp, docs/cli.md
+// "check-profile"): one row per canonical source of the configured profile,
+// read at most `limit` rows each, read-only: source, status (ok | missing |
+// broken), mandatory, rows, customer_id_null_rate, date_null_rate, min_date,
+// max_date, findings (plain words for an ERP administrator). A source that
+// cannot be read is a row, not an exception; ConfigError and SourceError (the
+// database is unreachable) still throw. `as_of` dates the "after as_of"
+// finding.
+Table profile_check_table(const Settings &settings, std::int64_t limit, Day as_of);
 
 }  // namespace cskpi

@@ -121,7 +121,8 @@ class NightlyJob {
 Table NightlyJob::run_steps() {
   const Settings &s = engine_.settings();
   step_ = "loading the profile";
-  load_profile(s.source.profile, s.source.backend);  // a bad profile fails before the target is touched
+  // A bad profile fails before the target is touched.
+  load_profile(s.source.profile, s.source.backend, {.parameters = s.source_parameters});
   step_ = "opening the target database";
   Target db(s.target);
   db.set_busy_timeout_ms(kLockWaitMs);

@@ -104,15 +104,23 @@ class Loader {
     const std::string context = "profile '" + profile_.name + "', source '" + name + "'";
 
     // The built-in canonical profile names every source; a database that has
-    // no table for an optional one simply does not provide it.
-    if (profile_.name == "canonical" && !src.mandatory) {
-      bool exists = true;
-      try {
-        exists = backend_.relation_exists(name);
-      } catch (const DbFailure &e) {
-        fail(e, context);
+    // no table for an optional one simply does not provide it. Likewise an
+    // optional source whose "-- cskpi:requires" relations do not all exist
+    // (the ERP module behind it is not installed) is absent.
+    if (!src.mandatory) {
+      std::vector<std::string> needed;
+      if (profile_.name == "canonical") needed.push_back(name);
+      if (auto r = profile_.requires_relations.find(name); r != profile_.requires_relations.end())
+        needed.insert(needed.end(), r->second.begin(), r->second.end());
+      for (const auto &relation : needed) {
+        bool exists = true;
+        try {
+          exists = backend_.relation_exists(relation);
+        } catch (const DbFailure &e) {
+          fail(e, context);
+        }
+        if (!exists) return;
       }
-      if (!exists) return;
     }
 
     // Columns first, before any row is read: a wrong profile fails fast with

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string_view>
 
@@ -52,8 +53,61 @@ bool is_profile_file(std::string_view file_name) {
          file_name.substr(file_name.size() - 4) == ".sql";
 }
 
-Profile assemble(const std::string &name, const std::vector<ProfileText> &files, const std::string &dialect) {
-  std::map<std::string, std::string> generic, overrides;
+bool is_word_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool is_word(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_word_char(c)) return false;
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls f(keyword, rest) for every "-- cskpi:<keyword> <rest>" line of text.
+template <class F>
+void for_each_directive(std::string_view text, F &&f) {
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = trim(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    if (line.substr(0, 2) != "--") continue;
+    line = trim(line.substr(2));
+    if (line.substr(0, 6) != "cskpi:") continue;
+    line.remove_prefix(6);
+    std::size_t k = 0;
+    while (k < line.size() && line[k] != ' ' && line[k] != '\t') ++k;
+    f(line.substr(0, k), trim(line.substr(k)));
+  }
+}
+
+// A {{name}} placeholder starting at text[pos] ("{{" then a letter or _, then
+// word characters, then "}}"); its length, or 0. PostgreSQL array literals
+// such as '{{1,2},{3,4}}' never match.
+std::size_t placeholder_at(std::string_view text, std::size_t pos, std::string_view &name) {
+  if (text.substr(pos, 2) != "{{") return 0;
+  std::size_t b = pos + 2, e = b;
+  if (e >= text.size() || !(is_word_char(text[e]) && !(text[e] >= '0' && text[e] <= '9'))) return 0;
+  while (e < text.size() && is_word_char(text[e])) ++e;
+  if (text.substr(e, 2) != "}}") return 0;
+  name = text.substr(b, e - b);
+  return e + 2 - pos;
+}
+
+Profile assemble(const std::string &name, const std::vector<ProfileText> &files, const std::string &dialect,
+                 const ProfileOptions &options) {
+  struct Entry {
+    const ProfileText *file;
+    std::string source;
+    std::string dir;
+  };
+  std::vector<Entry> entries;
   for (const auto &f : files) {
     std::string_view path = f.path;
     auto slash = path.find('/');
@@ -70,19 +124,113 @@ Profile assemble(const std::string &name, const std::vector<ProfileText> &files,
     if (!find_canonical_source(source))
       throw ProfileError("profile '" + name + "': file '" + f.path + "' is not named after a source (sources: " +
                          source_list() + ")");
-    std::string sql = strip_sql(f.text);
-    if (sql.empty()) throw ProfileError("profile '" + name + "': file '" + f.path + "' holds no SELECT");
-    if (dir.empty())
-      generic[source] = std::move(sql);
-    else if (dir == dialect)
-      overrides[source] = std::move(sql);
+    entries.push_back({&f, std::move(source), std::string(dir)});
   }
-  Profile p{name, std::move(generic)};
-  for (auto &[source, sql] : overrides) p.sql[source] = std::move(sql);
-  for (const auto &s : canonical_sources())
-    if (s.mandatory && !p.sql.count(std::string(s.name)))
-      throw ProfileError("profile '" + name + "' has no " + std::string(s.name) + ".sql (" + std::string(s.name) +
-                         " is mandatory)");
+
+  // Placeholder defaults ("-- cskpi:default name=value") from every file, and
+  // the names the files use; then the configured values on top.
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::string> default_from;  // name -> file that set it
+  std::map<std::string, bool> used;
+  for (const auto &e : entries) {
+    for_each_directive(e.file->text, [&](std::string_view keyword, std::string_view rest) {
+      if (keyword == "requires") return;
+      if (keyword != "default")
+        throw ProfileError("profile '" + name + "', file '" + e.file->path + "': unknown directive 'cskpi:" +
+                           std::string(keyword) + "' (known: cskpi:default, cskpi:requires)");
+      auto eq = rest.find('=');
+      std::string_view key = trim(rest.substr(0, eq)), value = eq == std::string_view::npos ? "" : trim(rest.substr(eq + 1));
+      if (!is_word(key) || !is_word(value))
+        throw ProfileError("profile '" + name + "', file '" + e.file->path + "': bad directive 'cskpi:default " +
+                           std::string(rest) + "' (expected cskpi:default name=value, letters, digits and _ only)");
+      auto [it, added] = values.emplace(std::string(key), std::string(value));
+      if (!added && it->second != value)
+        throw ProfileError("profile '" + name + "': files '" + default_from[it->first] + "' and '" + e.file->path +
+                           "' give placeholder {{" + it->first + "}} different defaults");
+      default_from.emplace(std::string(key), e.file->path);
+    });
+    std::string_view text = e.file->text, ph;
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (std::size_t n = placeholder_at(text, i, ph)) {
+        used[std::string(ph)] = true;
+        i += n - 1;
+      }
+  }
+  for (const auto &[key, value] : options.parameters) {
+    if (!used.count(key)) {
+      std::string list;
+      for (const auto &u : used) list += (list.empty() ? "" : ", ") + u.first;
+      throw ConfigError("configuration key 'source.parameters." + key + "': profile '" + name +
+                        "' has no placeholder {{" + key + "}} (" +
+                        (list.empty() ? std::string("it uses none") : "it uses: " + list) + ")");
+    }
+    if (!is_word(key) || !is_word(value))
+      throw ConfigError("configuration key 'source.parameters." + key +
+                        "': names and values may only hold letters, digits and _");
+    values[key] = value;
+  }
+
+  std::map<std::string, std::string> generic, overrides;
+  std::map<std::string, std::vector<std::string>> generic_requires, override_requires;
+  for (const auto &e : entries) {
+    std::string_view text = e.file->text, ph;
+    std::string filled;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (std::size_t n = placeholder_at(text, i, ph)) {
+        auto v = values.find(std::string(ph));
+        if (v == values.end())
+          throw ProfileError("profile '" + name + "', file '" + e.file->path + "': placeholder {{" + std::string(ph) +
+                             "}} has no value: set \"source\": {\"parameters\": {\"" + std::string(ph) +
+                             "\": ...}} in the configuration, or add a line '-- cskpi:default " + std::string(ph) +
+                             "=<value>' to the profile");
+        filled += v->second;
+        i += n - 1;
+      } else {
+        filled += text[i];
+      }
+    }
+    std::vector<std::string> needs;
+    for_each_directive(filled, [&](std::string_view keyword, std::string_view rest) {
+      if (keyword != "requires") return;
+      std::string token;
+      auto flush = [&] {
+        if (!token.empty()) needs.push_back(std::move(token));
+        token.clear();
+      };
+      for (char c : rest) {
+        if (c == ',' || c == ' ' || c == '\t') {
+          flush();
+        } else if (is_word_char(c) || c == '.' || c == '-' || c == '"' || c == '$') {
+          token += c;
+        } else {
+          throw ProfileError("profile '" + name + "', file '" + e.file->path + "': bad directive 'cskpi:requires " +
+                             std::string(rest) + "' (expected table or view names separated by commas)");
+        }
+      }
+      flush();
+    });
+    std::string sql = strip_sql(filled);
+    if (sql.empty()) throw ProfileError("profile '" + name + "': file '" + e.file->path + "' holds no SELECT");
+    if (e.dir.empty()) {
+      generic[e.source] = std::move(sql);
+      generic_requires[e.source] = std::move(needs);
+    } else if (e.dir == dialect) {
+      overrides[e.source] = std::move(sql);
+      override_requires[e.source] = std::move(needs);
+    }
+  }
+  Profile p{name, std::move(generic), std::move(generic_requires)};
+  for (auto &[source, sql] : overrides) {
+    p.sql[source] = std::move(sql);
+    p.requires_relations[source] = std::move(override_requires[source]);
+  }
+  for (auto it = p.requires_relations.begin(); it != p.requires_relations.end();)
+    it = it->second.empty() ? p.requires_relations.erase(it) : std::next(it);
+  if (!options.allow_missing_mandatory)
+    for (const auto &s : canonical_sources())
+      if (s.mandatory && !p.sql.count(std::string(s.name)))
+        throw ProfileError("profile '" + name + "' has no " + std::string(s.name) + ".sql (" + std::string(s.name) +
+                           " is mandatory)");
   return p;
 }
 
@@ -126,7 +274,7 @@ std::vector<std::string> builtin_profile_names() {
   return names;
 }
 
-Profile load_profile(const std::string &name_or_path, const std::string &dialect) {
+Profile load_profile(const std::string &name_or_path, const std::string &dialect, const ProfileOptions &options) {
   if (!is_dialect(dialect))
     throw ConfigError("unknown SQL dialect '" + dialect + "' (expected sqlite3 or postgresql)");
 
@@ -136,12 +284,12 @@ Profile load_profile(const std::string &name_or_path, const std::string &dialect
     std::vector<ProfileText> files;
     for (const auto &f : embedded::profile_files())
       if (name_or_path == f.profile) files.push_back({f.path, std::string(f.text, f.size)});
-    if (!files.empty()) return assemble(name_or_path, files, dialect);
+    if (!files.empty()) return assemble(name_or_path, files, dialect, options);
   }
 
   std::error_code ec;
   if (!name_or_path.empty() && fs::is_directory(name_or_path, ec))
-    return assemble(name_or_path, read_directory(name_or_path, name_or_path), dialect);
+    return assemble(name_or_path, read_directory(name_or_path, name_or_path), dialect, options);
 
   std::string names;
   for (const auto &n : builtin_profile_names()) names += (names.empty() ? "" : ", ") + n;

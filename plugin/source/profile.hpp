@@ -9,6 +9,19 @@
 // customers and order_lines are mandatory, the other sources optional. A .sql
 // file that is not named after a canonical source is an error, so a typo never
 // silently turns a source off.
+//
+// Two small additions keep one profile usable across installations
+// (docs/profiles/README.md):
+//   {{name}}                           a placeholder, replaced by the value of
+//                                      source.parameters.name (configuration)
+//                                      or the profile's default; names and
+//                                      values match ^[A-Za-z0-9_]+$ (e.g. a
+//                                      Protheus table suffix: SA1{{suffix}})
+//   -- cskpi:default name=value        the default of a placeholder (any file
+//                                      of the profile; one value per name)
+//   -- cskpi:requires rel[, rel...]    tables or views an optional source needs:
+//                                      when one does not exist (the ERP module
+//                                      is not installed) the source is absent
 #pragma once
 
 #include <map>
@@ -20,12 +33,26 @@ namespace cskpi {
 struct Profile {
   std::string name;                      // built-in name or the path given
   std::map<std::string, std::string> sql;  // source name -> SELECT text (no trailing ';')
+  // source name -> relations named by its "-- cskpi:requires" lines.
+  std::map<std::string, std::vector<std::string>> requires_relations;
+};
+
+struct ProfileOptions {
+  // Values of the {{name}} placeholders (Settings::source_parameters); they
+  // win over the profile's defaults. A value no file uses is a ConfigError
+  // (a misspelt parameter name must not silently fall back to the default).
+  std::map<std::string, std::string> parameters;
+  // For the profile check: a profile without a mandatory source loads (the
+  // check reports the source as missing) instead of throwing.
+  bool allow_missing_mandatory = false;
 };
 
 // Loads a built-in profile by name, or else the profile directory at that path,
-// with the overrides of `dialect` applied. Throws ProfileError (unknown name,
-// unknown or empty file, missing mandatory source) and ConfigError (dialect).
-Profile load_profile(const std::string &name_or_path, const std::string &dialect);
+// with the overrides of `dialect` applied and the placeholders filled. Throws
+// ProfileError (unknown name, unknown or empty file, missing mandatory source,
+// a placeholder without value, a bad directive) and ConfigError (dialect, an
+// unused or malformed parameter).
+Profile load_profile(const std::string &name_or_path, const std::string &dialect, const ProfileOptions &options = {});
 
 // Names of the built-in profiles, sorted.
 std::vector<std::string> builtin_profile_names();

@@ -1,0 +1,442 @@
+// The "profile_check" table: the first thing an integrator runs against a new
+// profile (docs/cli.md, "check-profile"). Every canonical source of the
+// configured profile is read on its own, limited to N rows, through the same
+// loader a run uses (so "ok" means a run will read it), and described for an
+// ERP administrator: did it read, how many rows, how complete are its key
+// columns, which dates does it cover, and what would a run skip or flag.
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "core/errors.hpp"
+#include "engine/engine.hpp"
+#include "source/canonical.hpp"
+#include "source/database.hpp"
+#include "source/loader.hpp"
+#include "source/profile.hpp"
+
+namespace cskpi {
+namespace {
+
+// The loader is given this as_of so that no row is dropped for its date; rows
+// after the real as_of are counted here instead (and reported).
+constexpr Day kFarFuture = 2932896;  // 9999-12-31
+
+// The column whose nulls and range describe a source's time coverage.
+std::string_view date_column(std::string_view source) {
+  if (source == "customers") return "created_on";
+  if (source == "order_lines") return "order_date";
+  if (source == "invoices") return "invoice_date";
+  if (source == "tickets") return "opened_at";
+  if (source == "feedback") return "answered_at";
+  if (source == "subscriptions") return "start_date";
+  return "cost_date";
+}
+
+bool has_customer_column(const CanonicalSource &src) {
+  for (const auto &c : src.columns)
+    if (c.name == "customer_id") return true;
+  return false;
+}
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char &c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string join(const std::vector<std::string> &items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto &i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// The names in the loader's "the SELECT returned: a (text), b (integer)".
+std::vector<std::string> returned_names(std::string_view list) {
+  std::vector<std::string> names;
+  while (!list.empty()) {
+    auto comma = list.find(", ");
+    std::string_view item = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 2);
+    if (auto paren = item.rfind(" ("); paren != std::string_view::npos) item = item.substr(0, paren);
+    if (!item.empty() && item != "(no columns)") names.emplace_back(item);
+  }
+  return names;
+}
+
+bool is_missing_relation(std::string_view message) {
+  return message.find("does not exist") != std::string_view::npos ||   // PostgreSQL
+         message.find("no such table") != std::string_view::npos ||    // SQLite
+         message.find("doesn't exist") != std::string_view::npos;      // MySQL / MariaDB
+}
+
+// A loader ProfileError, reworded for the person who has to fix the SQL.
+std::string explain(const std::string &message, const std::string &profile, const CanonicalSource &src) {
+  std::string_view m = message;
+  std::string prefix = "profile '" + profile + "', source '" + std::string(src.name) + "': ";
+  if (starts_with(m, prefix)) m.remove_prefix(prefix.size());
+  std::vector<std::string> returned;
+  constexpr std::string_view kReturned = "; the SELECT returned: ";
+  if (auto pos = m.find(kReturned); pos != std::string_view::npos) {
+    returned = returned_names(m.substr(pos + kReturned.size()));
+    m = m.substr(0, pos);
+  }
+  const std::string file = std::string(src.name) + ".sql";
+
+  constexpr std::string_view kMissing = "missing column '";
+  if (starts_with(m, kMissing)) {
+    std::string_view rest = m.substr(kMissing.size());
+    std::string column(rest.substr(0, rest.find('\'')));
+    std::string out = "column " + column + " is missing: the SELECT returns " +
+                      (returned.empty() ? std::string("no columns") : join(returned)) + " — add `<expression> AS " +
+                      column + "` to the SELECT list of " + file;
+    for (const auto &r : returned) {
+      bool canonical = false;
+      for (const auto &c : src.columns) canonical = canonical || c.name == r;
+      if (canonical) continue;
+      if (lower(r) == column)
+        out += " (the SELECT has '" + r + "': write the alias in lower case)";
+      else if (edit_distance(lower(r), column) <= 2)
+        out += " ('" + r + "' looks like a misspelling of " + column + ")";
+    }
+    return out;
+  }
+  constexpr std::string_view kSql = "SQL error: ";
+  if (starts_with(m, kSql)) {
+    std::string out = "the SELECT of " + file + " fails: " + std::string(m.substr(kSql.size()));
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    if (is_missing_relation(m))
+      out += src.mandatory
+                 ? " — check the table names (and the schema: the connection's search path)"
+                 : " — if that table belongs to an ERP module that is not installed, add the line "
+                   "'-- cskpi:requires <table>' to " + file + " (the source is then left out when the table is "
+                   "missing) or delete the file";
+    return out;
+  }
+  std::string out(m);
+  if (starts_with(m, "column '") && !returned.empty()) out += "; the SELECT returns " + join(returned);
+  return out;
+}
+
+// What the loader's data-quality reasons mean, for a person.
+std::string reason_words(const std::string &why, const CanonicalSource &src) {
+  if (why == reason::null_mandatory) {
+    std::vector<std::string> cols;
+    for (const auto &c : src.columns)
+      if (!c.nullable && c.loaded) cols.emplace_back(c.name);
+    return "a mandatory column is null (" + join(cols, ", ") + ")";
+  }
+  if (why == reason::bad_value)
+    return src.name == "invoices" ? "unreadable value (a date that is no date, a number that is not finite, or a kind "
+                                    "other than 'invoice' / 'credit_note')"
+           : src.name == "feedback" ? "unreadable value (a kind other than 'nps' / 'csat' / 'ces', or a bad date)"
+                                    : "unreadable value (a date that is no date, or a number that is not finite)";
+  if (why == reason::duplicate_id) return "the same id appears more than once (only the first row is kept)";
+  if (why == reason::negative_duration) return "answered or resolved before it was opened";
+  if (why == reason::score_out_of_scale) return "score outside its scale (nps 0-10, csat 1-csat_scale, ces 1-ces_scale)";
+  return why;
+}
+
+// Runs `select` in a read-only transaction (the session's own backend) and
+// returns its single row of counts; nullopt when the database refuses.
+std::optional<std::vector<long long>> count_row(soci::session &db, const std::string &backend,
+                                                 const std::string &select, std::size_t columns) {
+  bool sqlite = backend == "sqlite3";
+  int was_query_only = 0;
+  try {
+    if (sqlite) {
+      db << "PRAGMA query_only", soci::into(was_query_only);
+      db << "PRAGMA query_only = ON";
+    } else {
+      db << "START TRANSACTION READ ONLY";
+    }
+  } catch (const soci::soci_error &) {
+    return std::nullopt;
+  }
+  std::optional<std::vector<long long>> out;
+  try {
+    soci::row row;
+    db << select, soci::into(row);
+    if (row.size() == columns) {
+      std::vector<long long> v;
+      for (std::size_t i = 0; i < columns; ++i) {
+        switch (row.get_properties(i).get_data_type()) {
+          case soci::dt_integer: v.push_back(row.get<int>(i)); break;
+          case soci::dt_long_long: v.push_back(row.get<long long>(i)); break;
+          case soci::dt_unsigned_long_long: v.push_back(static_cast<long long>(row.get<unsigned long long>(i))); break;
+          case soci::dt_double: v.push_back(static_cast<long long>(row.get<double>(i))); break;
+          default: v.push_back(std::stoll(row.get<std::string>(i)));
+        }
+      }
+      out = std::move(v);
+    }
+  } catch (const std::exception &) {
+  }
+  try {
+    if (sqlite)
+      db << (was_query_only ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
+    else
+      db << "ROLLBACK";
+  } catch (const soci::soci_error &) {
+  }
+  return out;
+}
+
+struct CheckRow {
+  std::string source, status, findings;
+  bool mandatory = false;
+  std::optional<std::int64_t> rows;
+  double customer_null = kNull, date_null = kNull;
+  Day min_date = kNoDay, max_date = kNoDay;
+  std::size_t notes = 0;  // ok rows: index into Checker::notes_ until findings are written
+};
+
+// The customer of each kept row of a source (kNoCustomer when none) and the
+// day that dates it, from a Dataset holding that one source.
+void rows_of(const Dataset &d, std::string_view source, std::vector<std::uint32_t> &customers, std::vector<Day> &days) {
+  auto take = [&](const std::vector<std::uint32_t> &c, const std::vector<Day> &d_) {
+    customers = c;
+    days = d_;
+  };
+  if (source == "customers") take({}, d.customers.created_on);
+  else if (source == "order_lines") take(d.order_lines.customer, d.order_lines.day);
+  else if (source == "invoices") take(d.invoices.customer, d.invoices.day);
+  else if (source == "tickets") take(d.tickets.customer, d.tickets.opened_day);
+  else if (source == "feedback") take(d.feedback.customer, d.feedback.day);
+  else if (source == "subscriptions") take(d.subscriptions.customer, d.subscriptions.start);
+  else take({}, d.retention_costs.day);
+}
+
+class Checker {
+ public:
+  Checker(const Settings &s, std::int64_t limit, Day as_of) : settings_(s), limit_(limit), as_of_(as_of) {}
+
+  Table run() {
+    const auto &src = settings_.source;
+    profile_ = load_profile(src.profile, src.backend,
+                            {.parameters = settings_.source_parameters, .allow_missing_mandatory = true});
+    db_ = open_session(src);
+    std::vector<CheckRow> rows;
+    for (const auto &s : canonical_sources()) rows.push_back(check(s));
+    match_customers(rows);
+    return table(rows);
+  }
+
+ private:
+  std::string limited(const std::string &sql) const {
+    return "SELECT * FROM (\n" + sql + "\n) AS cskpi_check LIMIT " + std::to_string(limit_);
+  }
+
+  Dataset load(const std::string &source, const std::string &sql) {
+    Profile one{profile_.name, {{source, sql}}, {}};
+    if (auto r = profile_.requires_relations.find(source); r != profile_.requires_relations.end())
+      one.requires_relations[source] = r->second;
+    return load_dataset(*db_, settings_.source.backend, one, settings_, kFarFuture);
+  }
+
+  CheckRow check(const CanonicalSource &src) {
+    CheckRow row;
+    row.source = std::string(src.name);
+    row.mandatory = src.mandatory;
+    const std::string file = row.source + ".sql";
+    auto it = profile_.sql.find(row.source);
+    if (it == profile_.sql.end()) {
+      row.status = "missing";
+      row.findings = src.mandatory ? "the profile has no " + file + ": " + row.source +
+                                         " is mandatory, no KPI can be computed without it"
+                                   : "not in the profile (no " + file + "): its KPIs are reported as unavailable";
+      return row;
+    }
+    Dataset data;
+    try {
+      data = load(row.source, limited(it->second));
+    } catch (const ProfileError &e) {
+      row.status = "broken";
+      row.findings = explain(e.what(), profile_.name, src);
+      return row;
+    }
+    auto read = std::find_if(data.rows_read.begin(), data.rows_read.end(),
+                             [&](const auto &r) { return r.first == row.source; });
+    if (read == data.rows_read.end()) {
+      std::vector<std::string> needed;
+      if (profile_.name == "canonical") needed.push_back(row.source);
+      if (auto r = profile_.requires_relations.find(row.source); r != profile_.requires_relations.end())
+        needed.insert(needed.end(), r->second.begin(), r->second.end());
+      row.status = "missing";
+      if (profile_.name == "canonical")
+        row.findings = "left out: there is no table or view named " + row.source +
+                       " (create one with the canonical columns to provide it); its KPIs are reported as unavailable";
+      else
+        row.findings = "left out: a table or view it needs does not exist (it needs " + join(needed) +
+                       "); the ERP module that provides it is probably not installed, and its KPIs are reported "
+                       "as unavailable";
+      return row;
+    }
+    row.status = "ok";
+    row.rows = read->second;
+    null_rates(src, it->second, row);
+
+    std::vector<std::uint32_t> customers;
+    std::vector<Day> days;
+    rows_of(data, row.source, customers, days);
+    std::int64_t after = 0;
+    for (Day d : days) {
+      if (d == kNoDay) continue;
+      if (row.min_date == kNoDay || d < row.min_date) row.min_date = d;
+      if (row.max_date == kNoDay || d > row.max_date) row.max_date = d;
+      if (d > as_of_) ++after;
+    }
+
+    std::vector<std::string> notes;
+    if (*row.rows == 0)
+      notes.push_back("the SELECT returned no rows" +
+                      std::string(src.mandatory ? ": check its WHERE clause (document states, company)" : ""));
+    for (const auto &[key, f] : data.quality.findings()) {
+      if (key.first != row.source || key.second == reason::unknown_customer) continue;
+      notes.push_back(plural(f.rows, "row", "rows") + (f.skipped ? " skipped: " : " flagged: ") +
+                      reason_words(key.second, src));
+    }
+    if (after > 0 && row.source != "customers")
+      notes.push_back(plural(after, "row is", "rows are") + " dated after as_of (" + format_day(as_of_) +
+                      ") and left out of a run");
+    if (has_customer_column(src) && row.source != "customers") {
+      pending_.push_back({notes_.size(), row.source});
+      customer_refs_.emplace_back();
+      auto &refs = customer_refs_.back();
+      for (auto c : customers)
+        refs.push_back(c == kNoCustomer ? std::string() : std::string(data.customers.ids.name(c)));
+    }
+    row.notes = notes_.size();
+    notes_.push_back(std::move(notes));
+    return row;
+  }
+
+  // customer_id and date null rates over the same limited rows.
+  void null_rates(const CanonicalSource &src, const std::string &sql, CheckRow &row) {
+    bool with_customer = has_customer_column(src);
+    std::string select = "SELECT COUNT(*)";
+    if (with_customer) select += ", COUNT(customer_id)";
+    select += ", COUNT(" + std::string(date_column(src.name)) + ") FROM (\n" + limited(sql) + "\n) AS cskpi_counts";
+    auto counts = count_row(*db_, settings_.source.backend, select, with_customer ? 3 : 2);
+    if (!counts || (*counts)[0] == 0) return;
+    double n = static_cast<double>((*counts)[0]);
+    if (with_customer) row.customer_null = 1.0 - static_cast<double>((*counts)[1]) / n;
+    row.date_null = 1.0 - static_cast<double>(counts->back()) / n;
+  }
+
+  // Customer ids of the other sources against every customer (not only the
+  // first N): the mismatch an integration most often has (ids formatted
+  // differently in two queries).
+  void match_customers(std::vector<CheckRow> &rows) {
+    const CheckRow *customers_row = nullptr;
+    for (const auto &r : rows)
+      if (r.source == "customers") customers_row = &r;
+    std::unordered_set<std::string> known;
+    bool have_customers = customers_row && customers_row->status == "ok";
+    if (have_customers && !pending_.empty()) {
+      try {
+        Dataset all = load("customers", profile_.sql.at("customers"));
+        for (std::size_t i = 0; i < all.customers.size(); ++i)
+          if (all.customers.known[i]) known.insert(std::string(all.customers.ids.name(static_cast<std::uint32_t>(i))));
+      } catch (const ProfileError &) {
+        have_customers = false;  // readable with a limit but not in full: reported by a run
+      }
+    }
+    for (std::size_t p = 0; p < pending_.size(); ++p) {
+      if (!have_customers) break;
+      std::int64_t unknown = 0;
+      std::string example;
+      for (const auto &id : customer_refs_[p]) {
+        if (id.empty() || known.count(id)) continue;
+        if (unknown++ == 0) example = id;
+      }
+      if (unknown > 0)
+        notes_[pending_[p].first].push_back(
+            plural(unknown, "row names a customer_id", "rows name a customer_id") +
+            " not found in customers (e.g. '" + example + "'): counted, in segment 'unassigned' — compare how " +
+            pending_[p].second + ".sql and customers.sql build customer_id");
+    }
+    for (auto &r : rows) {
+      if (r.status != "ok") continue;
+      const auto &notes = notes_[r.notes];
+      r.findings = notes.empty() ? "no problems found" : join(notes, "; ");
+    }
+  }
+
+  Table table(const std::vector<CheckRow> &rows) const {
+    Table t("profile_check");
+    auto c_source = t.add_column("source", ColumnType::text);
+    auto c_status = t.add_column("status", ColumnType::text);
+    auto c_mandatory = t.add_column("mandatory", ColumnType::boolean);
+    auto c_rows = t.add_column("rows", ColumnType::int64);
+    auto c_cnull = t.add_column("customer_id_null_rate", ColumnType::real);
+    auto c_dnull = t.add_column("date_null_rate", ColumnType::real);
+    auto c_min = t.add_column("min_date", ColumnType::date);
+    auto c_max = t.add_column("max_date", ColumnType::date);
+    auto c_findings = t.add_column("findings", ColumnType::text);
+    for (const auto &r : rows) {
+      t.push_text(c_source, r.source);
+      t.push_text(c_status, r.status);
+      t.push_bool(c_mandatory, r.mandatory);
+      if (r.rows)
+        t.push_int(c_rows, *r.rows);
+      else
+        t.push_null(c_rows);
+      t.push_real(c_cnull, r.customer_null);
+      t.push_real(c_dnull, r.date_null);
+      t.push_date(c_min, r.min_date);
+      t.push_date(c_max, r.max_date);
+      t.push_text(c_findings, r.findings);
+    }
+    return t;
+  }
+
+  const Settings &settings_;
+  std::int64_t limit_;
+  Day as_of_;
+  Profile profile_;
+  std::unique_ptr<soci::session> db_;
+  std::vector<std::vector<std::string>> notes_;                  // per ok source
+  std::vector<std::pair<std::size_t, std::string>> pending_;      // (notes index, source) to match
+  std::vector<std::vector<std::string>> customer_refs_;           // per pending: customer id per kept row
+};
+
+}  // namespace
+
+Table profile_check_table(const Settings &settings, std::int64_t limit, Day as_of) {
+  if (limit < 1) throw ConfigError("profile_check: limit must be >= 1");
+  return Checker(settings, limit, as_of).run();
+}
+
+}  // namespace cskpi
