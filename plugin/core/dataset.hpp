@@ -36,7 +36,7 @@ struct Customers {
 };
 
 struct OrderLines {
-  Dictionary orders;                    // order_id text -> dense order id
+  IdIndex orders;                       // order_id -> dense order id; after the load only its size()
   std::vector<std::uint32_t> order;     // dense order id
   std::vector<std::uint32_t> customer;
   std::vector<Day> day;

@@ -185,6 +185,9 @@ class Loader {
     }
     data_.rows_read.emplace_back(name, rows);
     set_present(src.name);
+    // Order ids only group lines into orders: once every line has its dense
+    // order id, the ids themselves are dropped (size() stays).
+    if (src.name == "order_lines") data_.order_lines.orders.release();
   }
 
   RowFn row_function(std::string_view source) const {
@@ -275,6 +278,13 @@ class Loader {
     return c.null(col, r) ? kNoCustomer : customer_ref(c.text(col, r));
   }
 
+  // Adds id to the ids seen; false when it was there already (a duplicate).
+  static bool first_sight(IdIndex &seen, std::string_view id) {
+    const std::size_t before = seen.size();
+    seen.intern(id);
+    return seen.size() != before;
+  }
+
   static std::uint32_t name_or_unknown(Dictionary &dict, const Chunk &c, std::size_t col, std::size_t r) {
     return dict.intern(c.null(col, r) ? std::string_view("unknown") : c.text(col, r));
   }
@@ -286,14 +296,15 @@ class Loader {
     enum { kId, kSegment, kCreated };
     if (c.null(kId, r)) return skip(Why::null_mandatory);
     auto &cu = data_.customers;
-    std::string_view id = c.text(kId, r);
-    if (cu.ids.find(id) != Dictionary::npos) return skip(Why::duplicate_id);
+    // One lookup: a new id is interned here (nothing below skips the row).
+    const std::size_t known = cu.ids.size();
+    cu.ids.intern(c.text(kId, r));
+    if (cu.ids.size() == known) return skip(Why::duplicate_id);
     Day created = kNoDay;
     if (day_at(c, kCreated, r, created) == Cell::bad) {
       created = kNoDay;
       flag(Why::bad_value);
     }
-    cu.ids.intern(id);
     cu.segment.push_back(data_.segments.intern(c.null(kSegment, r) ? std::string_view("unassigned") : c.text(kSegment, r)));
     cu.created_on.push_back(created);
     cu.known.push_back(1);
@@ -308,7 +319,7 @@ class Loader {
     if (d > as_of_) return skip(Why::after_as_of);
     auto &ol = data_.order_lines;
     std::string_view order = c.text(kOrder, r);
-    if (last_order_ == Dictionary::npos || order != last_order_text_) {
+    if (last_order_ == IdIndex::npos || order != last_order_text_) {
       last_order_ = ol.orders.intern(order);
       last_order_text_.assign(order);
     }
@@ -330,9 +341,7 @@ class Loader {
         !finite_real(c, kAmount, r))
       return skip(Why::bad_value);
     if (d > as_of_) return skip(Why::after_as_of);
-    std::string_view id = c.text(kId, r);
-    if (invoice_ids_.find(id) != Dictionary::npos) return skip(Why::duplicate_id);
-    invoice_ids_.intern(id);
+    if (!first_sight(invoice_ids_, c.text(kId, r))) return skip(Why::duplicate_id);
 
     bool bad = false;
     Day due = kNoDay, paid = kNoDay;
@@ -434,9 +443,7 @@ class Loader {
     long long score = c.integer(kScore, r);
     if (score < lo || score > hi) return skip(Why::score_out_of_scale);
     if (day > as_of_) return skip(Why::after_as_of);
-    std::string_view id = c.text(kId, r);
-    if (feedback_ids_.find(id) != Dictionary::npos) return skip(Why::duplicate_id);
-    feedback_ids_.intern(id);
+    if (!first_sight(feedback_ids_, c.text(kId, r))) return skip(Why::duplicate_id);
 
     auto &f = data_.feedback;
     f.customer.push_back(optional_customer(c, kCustomer, r));
@@ -456,9 +463,7 @@ class Loader {
     Day start = kNoDay;
     if (day_at(c, kStart, r, start) != Cell::ok || !finite_real(c, kMrr, r)) return skip(Why::bad_value);
     if (start > as_of_) return skip(Why::after_as_of);
-    std::string_view id = c.text(kId, r);
-    if (subscription_ids_.find(id) != Dictionary::npos) return skip(Why::duplicate_id);
-    subscription_ids_.intern(id);
+    if (!first_sight(subscription_ids_, c.text(kId, r))) return skip(Why::duplicate_id);
     Day end = kNoDay;
     if (day_at(c, kEnd, r, end) == Cell::bad) {
       end = kNoDay;
@@ -495,11 +500,11 @@ class Loader {
   std::vector<Meaning> meaning_;  // per loaded column of the current source
   std::array<std::int64_t, kWhyNames.size()> skipped_{}, flagged_{};
   // Ids seen, for duplicate detection of sources whose ids the model drops.
-  Dictionary invoice_ids_, feedback_ids_, subscription_ids_;
+  IdIndex invoice_ids_, feedback_ids_, subscription_ids_;
   std::uint32_t last_customer_ = kNoCustomer;
   bool last_customer_implied_ = false;
   std::string last_customer_text_;
-  std::uint32_t last_order_ = Dictionary::npos;
+  std::uint32_t last_order_ = IdIndex::npos;
   std::string last_order_text_;
 };
 

