@@ -1,12 +1,17 @@
-// SQLite through SOCI: a profile SELECT is read with vector intos in chunks
-// of kChunkRows (prepare once, fetch repeatedly), which streams: SQLite steps
-// the statement as SOCI asks for rows, so memory stays at one chunk.
+// SQLite: statements around the load (transaction, PRAGMA, describe) go
+// through SOCI; the rows of a profile SELECT are stepped with the SQLite C
+// API on the connection SOCI holds, straight into the chunk's column buffers
+// (sqlite3_column_int64/double/text). SOCI 4.0's own fetch sees no declared
+// type on the wrapped SELECT's expressions and copies every cell as a heap
+// string that it parses back: over half of a load's CPU time. SQLite steps
+// the statement as rows are asked for, so memory stays at one chunk.
 //
 // SQLite keeps dates as TEXT ('YYYY-MM-DD[ HH:MM:SS]'), so the wrapped SELECT
 // converts them with SQLite's own date functions and returns integers. Every
-// column is wrapped in an expression on purpose: SOCI then sees no declared
-// type and fetches through its text path, instead of reading a column
-// declared INTEGER with sqlite3_column_int (32 bits).
+// column is an expression with a fixed result type (CAST, or a CASE over
+// integers), so each buffer reads exactly one storage class besides NULL.
+#include <memory>
+
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "core/errors.hpp"
@@ -39,6 +44,12 @@ std::string sqlite_message(const soci::soci_error &e) {
   std::string m = e.get_error_message();
   if (m.rfind("sqlite3_", 0) == 0)
     if (auto colon = m.find(": "); colon != std::string::npos) m.erase(0, colon + 2);
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
+}
+
+std::string trimmed(const char *message) {
+  std::string m = message ? message : "";
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
   return m;
 }
@@ -175,35 +186,59 @@ class Sqlite3Backend final : public Backend {
   }
 
   void read(const std::string &select, Chunk &chunk, const std::function<void(const Chunk &)> &sink) override {
-    guarded([&] {
-      soci::statement st(db_);
-      for (auto &col : chunk.cols) {
-        col.ind.resize(kChunkRows);
+    namespace sq = sqlite_api;
+    sq::sqlite3 *db = connection();
+    sq::sqlite3_stmt *raw = nullptr;
+    int rc = sq::sqlite3_prepare_v2(db, select.c_str(), static_cast<int>(select.size() + 1), &raw, nullptr);
+    // Finalised whatever happens, also when the sink throws (cancel).
+    std::unique_ptr<sq::sqlite3_stmt, int (*)(sq::sqlite3_stmt *)> st(raw, &sq::sqlite3_finalize);
+    if (rc != SQLITE_OK) throw DbFailure(trimmed(sq::sqlite3_errmsg(db)), is_database_problem(rc));
+    const std::size_t cols = chunk.cols.size();
+    if (static_cast<std::size_t>(sq::sqlite3_column_count(raw)) != cols)
+      throw DbFailure("the wrapped SELECT returned an unexpected number of columns", false);
+    for (auto &col : chunk.cols) {
+      col.ind.resize(kChunkRows);
+      switch (col.wire) {
+        case Wire::text: col.text.resize(kChunkRows); break;
+        case Wire::int64: col.ints.resize(kChunkRows); break;
+        case Wire::real: col.reals.resize(kChunkRows); break;
+      }
+    }
+    std::size_t n = 0;
+    while ((rc = sq::sqlite3_step(raw)) == SQLITE_ROW) {
+      for (std::size_t c = 0; c < cols; ++c) {
+        ColumnBuffer &col = chunk.cols[c];
+        // One call that takes the connection's mutex per cell; the value is
+        // then read without it (this connection is ours for the load).
+        sq::sqlite3_value *v = sq::sqlite3_column_value(raw, static_cast<int>(c));
+        if (sq::sqlite3_value_type(v) == SQLITE_NULL) {
+          col.ind[n] = soci::i_null;
+          continue;
+        }
+        col.ind[n] = soci::i_ok;
         switch (col.wire) {
-          case Wire::text: col.text.resize(kChunkRows); st.exchange(soci::into(col.text, col.ind)); break;
-          case Wire::int64: col.ints.resize(kChunkRows); st.exchange(soci::into(col.ints, col.ind)); break;
-          case Wire::real: col.reals.resize(kChunkRows); st.exchange(soci::into(col.reals, col.ind)); break;
-        }
-      }
-      st.alloc();
-      st.prepare(select);
-      st.define_and_bind();
-      st.execute(false);
-      // fetch() shrinks the vectors to the rows it got; they are grown back
-      // to a full chunk (SOCI refuses growth beyond the first size only).
-      while (st.fetch()) {
-        chunk.rows = chunk.cols.front().ind.size();
-        sink(chunk);
-        for (auto &col : chunk.cols) {
-          col.ind.resize(kChunkRows);
-          switch (col.wire) {
-            case Wire::text: col.text.resize(kChunkRows); break;
-            case Wire::int64: col.ints.resize(kChunkRows); break;
-            case Wire::real: col.reals.resize(kChunkRows); break;
+          case Wire::text: {
+            // The strings keep their capacity from chunk to chunk: no
+            // allocation per row once the first chunk has been read.
+            const auto *p = reinterpret_cast<const char *>(sq::sqlite3_value_text(v));
+            col.text[n].assign(p, static_cast<std::size_t>(sq::sqlite3_value_bytes(v)));
+            break;
           }
+          case Wire::int64: col.ints[n] = sq::sqlite3_value_int64(v); break;
+          case Wire::real: col.reals[n] = sq::sqlite3_value_double(v); break;
         }
       }
-    });
+      if (++n == kChunkRows) {
+        chunk.rows = n;
+        sink(chunk);
+        n = 0;
+      }
+    }
+    if (rc != SQLITE_DONE) throw DbFailure(trimmed(sq::sqlite3_errmsg(db)), is_database_problem(rc));
+    if (n > 0) {
+      chunk.rows = n;
+      sink(chunk);
+    }
   }
 
  private:
