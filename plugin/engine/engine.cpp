@@ -73,6 +73,7 @@ Request parse_request(const std::string &json_text) {
 }
 
 Engine::Engine(Settings settings) : settings_(std::move(settings)) {}
+Engine::~Engine() = default;
 
 void Engine::log(int level, const std::string &message) const {
   if (log_) log_(level, message);
@@ -84,6 +85,7 @@ void Engine::progress(const std::string &phase, std::int64_t done, std::int64_t 
 
 const Dataset &Engine::dataset(Day as_of, bool reload) {
   if (cached_ && cached_->as_of == as_of && !reload) return *cached_;
+  derived_.reset();  // first: a new dataset may reuse the old one's address
   cached_.reset();
   const auto &src = settings_.source;
   Profile profile = load_profile(src.profile, src.backend, {.parameters = settings_.source_parameters});
@@ -114,12 +116,36 @@ Activity activity_for(const Dataset &data, const Settings &s) {
 
 }  // namespace
 
+struct Engine::Derived {
+  Derived(const Dataset &d, const Settings &s) : data(d), activity(activity_for(d, s)) {}
+  const PeriodGrid &grid(Granularity g) {
+    for (const auto &[k, grid] : grids)
+      if (k == g) return *grid;
+    return *grids.emplace_back(g, std::make_unique<PeriodGrid>(g, data.first_day, data.as_of)).second;
+  }
+  const Dataset &data;
+  const Activity activity;  // the activity mode and window do not depend on the granularity
+  std::vector<std::pair<Granularity, std::unique_ptr<PeriodGrid>>> grids;
+};
+
+// The cache when data is the cached dataset; otherwise (a dataset of the
+// caller's) computed into scratch.
+Engine::Derived &Engine::derived(const Dataset &data, std::unique_ptr<Derived> &scratch) {
+  if (&data == cached_.get()) {
+    if (!derived_) derived_ = std::make_unique<Derived>(data, settings_);
+    return *derived_;
+  }
+  scratch = std::make_unique<Derived>(data, settings_);
+  return *scratch;
+}
+
 KpiResults Engine::compute_kpis(const Dataset &data, Granularity g) {
   Settings s = settings_;
   s.granularity = g;
-  PeriodGrid grid(g, data.first_day, data.as_of);
-  Activity activity = activity_for(data, s);
-  KpiContext ctx{data, s, grid, activity};
+  std::unique_ptr<Derived> scratch;
+  Derived &d = derived(data, scratch);
+  const PeriodGrid &grid = d.grid(g);
+  KpiContext ctx{data, s, grid, d.activity};
   KpiResults out(grid, slot_names(data));
   // Order matters: support and cost read flow's active/retained counts.
   compute_flow(ctx, out);
@@ -134,19 +160,23 @@ KpiResults Engine::compute_kpis(const Dataset &data, Granularity g) {
 Table Engine::compute_table(const Dataset &data, Granularity g, const std::string &name) {
   if (name == "data_quality") return data_quality_table(data);
   if (name == "sources") return sources_table(data);
+  const bool known = name == "cohort_retention" || name == "cohort_revenue" || name == "ticket_breakdown" ||
+                     name == "health" || name == "detractor_followups";
+  if (!known) {
+    std::string list;
+    for (const auto &n : table_names()) list += (list.empty() ? "" : ", ") + n;
+    throw NotFoundError("unknown table '" + name + "' (tables: " + list + ")");
+  }
   Settings s = settings_;
   s.granularity = g;
-  PeriodGrid grid(g, data.first_day, data.as_of);
-  Activity activity = activity_for(data, s);
-  KpiContext ctx{data, s, grid, activity};
+  std::unique_ptr<Derived> scratch;
+  Derived &d = derived(data, scratch);
+  KpiContext ctx{data, s, d.grid(g), d.activity};
   if (name == "cohort_retention") return cohort_retention_table(ctx);
   if (name == "cohort_revenue") return cohort_revenue_table(ctx);
   if (name == "ticket_breakdown") return ticket_breakdown_table(ctx);
   if (name == "health") return health_table(ctx);
-  if (name == "detractor_followups") return detractor_followups_table(ctx);
-  std::string list;
-  for (const auto &n : table_names()) list += (list.empty() ? "" : ", ") + n;
-  throw NotFoundError("unknown table '" + name + "' (tables: " + list + ")");
+  return detractor_followups_table(ctx);
 }
 
 Table Engine::compute(const Request &request) {

@@ -14,6 +14,8 @@
 
 namespace cskpi {
 
+struct Activity;
+
 // What one cskpi_compute call asks for (request JSON, see abi/cskpi.h).
 struct Request {
   std::string table = "kpis";
@@ -35,6 +37,7 @@ class Engine {
   using ProgressFn = std::function<bool(const std::string &phase, std::int64_t done, std::int64_t total)>;
 
   explicit Engine(Settings settings);
+  ~Engine();
 
   const Settings &settings() const { return settings_; }
   void set_log(LogFn fn) { log_ = std::move(fn); }
@@ -57,6 +60,13 @@ class Engine {
   LogFn log_;
   ProgressFn progress_;
   std::unique_ptr<Dataset> cached_;
+  // What every table derives from the cached dataset: its activity spells
+  // and the period grid of each granularity asked for. A run asks for every
+  // table (the nightly job, the benchmark), so they are computed once per
+  // dataset and dropped with it.
+  struct Derived;
+  Derived &derived(const Dataset &data, std::unique_ptr<Derived> &scratch);
+  std::unique_ptr<Derived> derived_;
 };
 
 // The long form of the period KPIs (one row per kpi, period, segment) with
