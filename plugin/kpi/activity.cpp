@@ -53,11 +53,45 @@ bool Activity::active_on(std::uint32_t c, Day t) const {
   return t < end[static_cast<std::size_t>(it - start.begin()) - 1];
 }
 
+// Orders mode: each order day d gives the interval [d, d + window). All
+// intervals have the same length, so a customer's sorted distinct days are
+// its intervals in order. The days are grouped per customer with a counting
+// sort into one array of 4 bytes per entry (no interval pairs, no window
+// ends), and a line repeating the previous line's customer and day (the
+// lines of one order) adds no entry.
 Activity Activity::from_orders(const Dataset &data, int window_days) {
   const auto &ol = data.order_lines;
-  std::vector<Day> until(ol.size());
-  for (std::size_t i = 0; i < ol.size(); ++i) until[i] = ol.day[i] + window_days;
-  return merge_intervals(data.customer_count(), ol.customer, ol.day, until);
+  const std::size_t customers = data.customer_count(), n = ol.size();
+  auto repeats = [&](std::size_t i) { return i > 0 && ol.customer[i] == ol.customer[i - 1] && ol.day[i] == ol.day[i - 1]; };
+  // pos[c + 1]: entries of customers <= c; after the fill, pos[c] is where c's start.
+  std::vector<std::uint32_t> pos(customers + 1, 0);
+  for (std::size_t i = 0; i < n; ++i)
+    if (ol.customer[i] < customers && !repeats(i)) ++pos[ol.customer[i] + 1];
+  for (std::size_t c = 0; c < customers; ++c) pos[c + 1] += pos[c];
+  std::vector<Day> days(pos[customers]);
+  for (std::size_t i = n; i-- > 0;)
+    if (ol.customer[i] < customers && !repeats(i)) days[--pos[ol.customer[i] + 1]] = ol.day[i];
+  // Now pos[c + 1] is the start of customer c's days, pos[0] is 0.
+
+  Activity act;
+  act.offset.assign(customers + 1, 0);
+  for (std::size_t c = 0; c < customers; ++c) {
+    act.offset[c] = static_cast<std::uint32_t>(act.start.size());
+    const auto from = days.begin() + pos[c + 1], to = c + 1 < customers ? days.begin() + pos[c + 2] : days.end();
+    std::sort(from, to);
+    for (auto it = from; it != to; ++it) {
+      const Day b = *it, e = *it + window_days;
+      if (e <= b) continue;  // empty interval (no window)
+      if (act.offset[c] < act.start.size() && b <= act.end.back()) {
+        act.end.back() = std::max(act.end.back(), e);
+      } else {
+        act.start.push_back(b);
+        act.end.push_back(e);
+      }
+    }
+  }
+  act.offset[customers] = static_cast<std::uint32_t>(act.start.size());
+  return act;
 }
 
 Activity Activity::from_subscriptions(const Dataset &data) {
