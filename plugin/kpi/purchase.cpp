@@ -82,8 +82,10 @@ struct Tally {
         cross_sold(periods, slots), cross_revenue(periods, slots), upsell_base(periods, slots),
         upsold(periods, slots) {}
   Cells orders, amount, buyers, returning, cross_sold, cross_revenue, upsell_base, upsold;
-  // One entry per inter-purchase gap and slot: cell << 32 | gap in days.
-  // Sorting them groups the gaps by cell, each group ascending.
+  // One entry per inter-purchase gap: cell << 32 | gap in days, the cell of
+  // the customer's segment slot (>= 1). Sorting them groups the gaps by
+  // cell, each group ascending; a period's "all" cell is the union of its
+  // segment cells (write_gaps), so no gap is stored twice.
   std::vector<std::uint64_t> gaps;
 };
 
@@ -132,7 +134,6 @@ class CustomerOrders {
  private:
   void add_gap(int k, Day gap) {
     const auto row = static_cast<std::uint64_t>(k) * slots_;
-    t_.gaps.push_back((row << 32) | static_cast<std::uint32_t>(gap));
     t_.gaps.push_back(((row + slot_) << 32) | static_cast<std::uint32_t>(gap));
   }
 
@@ -242,19 +243,32 @@ void write(KpiResults &out, const char *name, Value value) {
 }
 
 // Mean and median of the gaps of each cell (null where a cell has none).
+// The gaps are stored once, in their segment's cell; a period's "all" cell
+// (slot 0) takes every gap of the period's segment cells, sorted again.
 void write_gaps(KpiResults &out, std::vector<std::uint64_t> &gaps) {
   auto &mean = out.add("interpurchase_days_mean");
   auto &median = out.add("interpurchase_days_median");
   std::sort(gaps.begin(), gaps.end());
-  std::vector<double> run;
-  for (std::size_t i = 0; i < gaps.size();) {
-    const std::uint64_t cell = gaps[i] >> 32;
-    run.clear();
-    for (; i < gaps.size() && gaps[i] >> 32 == cell; ++i) run.push_back(static_cast<double>(gaps[i] & 0xffffffffu));
+  const std::uint64_t slots = out.slots();
+  auto put = [&](std::uint64_t cell, std::vector<double> &run) {
     double sum = 0;
     for (const double g : run) sum += g;
     mean.values[cell] = sum / static_cast<double>(run.size());
     median.values[cell] = percentile_sorted(run, 0.5);
+  };
+  std::vector<double> run, all;
+  for (std::size_t i = 0; i < gaps.size();) {
+    const std::uint64_t row = (gaps[i] >> 32) / slots;
+    all.clear();
+    for (; i < gaps.size() && (gaps[i] >> 32) / slots == row;) {
+      const std::uint64_t cell = gaps[i] >> 32;
+      run.clear();
+      for (; i < gaps.size() && gaps[i] >> 32 == cell; ++i) run.push_back(static_cast<double>(gaps[i] & 0xffffffffu));
+      if (cell % slots != 0) put(cell, run);
+      all.insert(all.end(), run.begin(), run.end());
+    }
+    std::sort(all.begin(), all.end());
+    put(row * slots, all);
   }
 }
 

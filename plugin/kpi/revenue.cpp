@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <vector>
 
 namespace cskpi {
@@ -52,28 +53,27 @@ Day period_start(const PeriodGrid &g, Day d) {
   return i >= 0 ? g[static_cast<std::size_t>(i)].start : period_floor(g.granularity(), d);
 }
 
-// Revenue per (customer, period) with revenue, sorted by customer then
-// period: one sort of the invoice rows, then equal keys merged in place.
-std::vector<CustomerPeriod> customer_period_revenue(const KpiContext &ctx) {
+// Revenue per period with revenue of one customer, sorted by period: the
+// customer's invoice rows (`rows`, in row order) merged by period in `out`.
+// Equal periods are summed in row order (a stable sort).
+void customer_period_revenue(const KpiContext &ctx, std::uint32_t customer, std::span<const std::uint32_t> rows,
+                             std::vector<CustomerPeriod> &out) {
   const Invoices &inv = ctx.data.invoices;
-  std::vector<CustomerPeriod> rows(inv.size());
-  for (std::size_t i = 0; i < inv.size(); ++i)
-    rows[i] = {inv.customer[i], period_start(ctx.grid, inv.day[i]), inv.amount[i], std::abs(inv.amount[i])};
-  std::sort(rows.begin(), rows.end(), [](const CustomerPeriod &a, const CustomerPeriod &b) {
-    return a.customer != b.customer ? a.customer < b.customer : a.period < b.period;
-  });
+  out.clear();
+  for (const std::uint32_t i : rows)
+    out.push_back({customer, period_start(ctx.grid, inv.day[i]), inv.amount[i], std::abs(inv.amount[i])});
+  std::stable_sort(out.begin(), out.end(), [](const CustomerPeriod &a, const CustomerPeriod &b) { return a.period < b.period; });
   std::size_t w = 0;
-  for (const CustomerPeriod &r : rows) {
-    if (w > 0 && rows[w - 1].customer == r.customer && rows[w - 1].period == r.period) {
-      rows[w - 1].sum += r.sum;
-      rows[w - 1].magnitude += r.magnitude;
+  for (const CustomerPeriod &r : out) {
+    if (w > 0 && out[w - 1].period == r.period) {
+      out[w - 1].sum += r.sum;
+      out[w - 1].magnitude += r.magnitude;
     } else {
-      rows[w++] = r;
+      out[w++] = r;
     }
   }
-  rows.resize(w);
-  for (CustomerPeriod &r : rows) r.sum = snap(r.sum, r.magnitude);
-  return rows;
+  out.resize(w);
+  for (CustomerPeriod &r : out) r.sum = snap(r.sum, r.magnitude);
 }
 
 // v0 and v1 of one customer in grid period p: sums and movement.
@@ -110,11 +110,28 @@ void invoice_customer(const KpiContext &ctx, RevenueFlow &f, const std::vector<C
   }
 }
 
+// Customer by customer: the invoice rows are grouped per customer with a
+// counting sort (4 bytes per row; a copy of every row would take 24), then
+// each customer's periods are built in a small reused buffer.
 void invoice_flow(const KpiContext &ctx, RevenueFlow &f) {
-  std::vector<CustomerPeriod> rows = customer_period_revenue(ctx);
-  for (std::size_t first = 0, last = 0; first < rows.size(); first = last) {
-    while (last < rows.size() && rows[last].customer == rows[first].customer) ++last;
-    invoice_customer(ctx, f, rows, first, last);
+  const Invoices &inv = ctx.data.invoices;
+  const std::size_t customers = ctx.data.customer_count();
+  std::vector<std::uint32_t> first(customers + 1, 0);
+  for (const std::uint32_t c : inv.customer)
+    if (c < customers) ++first[c + 1];
+  for (std::size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
+  std::vector<std::uint32_t> row(first[customers]);
+  {
+    std::vector<std::uint32_t> next(first.begin(), first.end() - 1);
+    for (std::size_t i = 0; i < inv.size(); ++i)
+      if (inv.customer[i] < customers) row[next[inv.customer[i]]++] = static_cast<std::uint32_t>(i);
+  }
+  std::vector<CustomerPeriod> periods;
+  for (std::uint32_t c = 0; c < customers; ++c) {
+    if (first[c] == first[c + 1]) continue;
+    customer_period_revenue(ctx, c, std::span<const std::uint32_t>(row).subspan(first[c], first[c + 1] - first[c]),
+                            periods);
+    invoice_customer(ctx, f, periods, 0, periods.size());
   }
 }
 
