@@ -24,18 +24,21 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 command="tests/bench/run.sh $*"
 build=${CSKPI_BUILD_DIR:-build}
 do_build=1
+only="" skip=""
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --no-build) do_build=0; shift ;;
+    --only) only=$2; args+=("$1" "$2"); shift 2 ;;
+    --skip) skip=$2; args+=("$1" "$2"); shift 2 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) args+=("$1"); shift ;;
   esac
 done
 case "$build" in /*) ;; *) build=$root/$build ;; esac
 
-for tool in psql node npm /usr/bin/python3; do
+for tool in psql /usr/bin/python3; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 2; }
 done
 /usr/bin/python3 -c 'import pandas, psycopg2' 2>/dev/null ||
@@ -47,8 +50,12 @@ if [ "$do_build" = 1 ]; then
 fi
 
 peers=$root/tests/bench/peers
-if [ ! -f "$peers/node_modules/.package-lock.json" ] ||
-   [ "$peers/package-lock.json" -nt "$peers/node_modules/.package-lock.json" ]; then
+want_duckdb=1
+case ",$skip," in *,duckdb,*) want_duckdb=0 ;; esac
+[ -n "$only" ] && case ",$only," in *,duckdb,*) ;; *) want_duckdb=0 ;; esac
+if [ "$want_duckdb" = 1 ] && { [ ! -f "$peers/node_modules/.package-lock.json" ] ||
+   [ "$peers/package-lock.json" -nt "$peers/node_modules/.package-lock.json" ]; }; then
+  command -v npm >/dev/null || { echo "run.sh: the DuckDB peer needs node and npm (or --skip duckdb)" >&2; exit 2; }
   (cd "$peers" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
