@@ -21,3 +21,15 @@ cskpi_import_soci(sqlite3 soci_sqlite3)
 cskpi_import_soci(postgresql soci_postgresql)
 set_property(TARGET SOCI::sqlite3 APPEND PROPERTY INTERFACE_LINK_LIBRARIES SOCI::core SQLite::SQLite3)
 set_property(TARGET SOCI::postgresql APPEND PROPERTY INTERFACE_LINK_LIBRARIES SOCI::core PostgreSQL::PostgreSQL)
+
+# MySQL / MariaDB: SOCI's mysql backend header includes <mysql.h> and
+# <errmsg.h>, which libmariadb-dev installs in /usr/include/mariadb (no CMake
+# package); the client library is libmariadb (libmysqlclient also works).
+find_path(CSKPI_MARIADB_INCLUDE_DIR mysql.h PATH_SUFFIXES mariadb mysql REQUIRED)
+find_library(CSKPI_MARIADB_LIBRARY NAMES mariadb mysqlclient REQUIRED)
+add_library(MariaDB::MariaDB SHARED IMPORTED)
+set_target_properties(MariaDB::MariaDB PROPERTIES
+  IMPORTED_LOCATION "${CSKPI_MARIADB_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${CSKPI_MARIADB_INCLUDE_DIR}")
+cskpi_import_soci(mysql soci_mysql)
+set_property(TARGET SOCI::mysql APPEND PROPERTY INTERFACE_LINK_LIBRARIES SOCI::core MariaDB::MariaDB)

@@ -9,6 +9,9 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libhowardhinnant-date-dev tzdata
   catch2 abigail-tools binutils
+  # MySQL / MariaDB backend: the client headers SOCI's mysql backend includes,
+  # and the server the tests start on loopback (tests/integration/mariadb_server.sh)
+  libmariadb-dev mariadb-server mariadb-client
   # Tryton 6.0 for the live integration test of the tryton profile
   # (tests/integration/tryton; CSKPI_SKIP_TRYTON=1 skips it). Without
   # recommends, tryton-server does not pull in LibreOffice, WeasyPrint...

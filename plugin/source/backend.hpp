@@ -113,6 +113,7 @@ class Backend {
 
 std::unique_ptr<Backend> make_sqlite3_backend(soci::session &db);
 std::unique_ptr<Backend> make_postgresql_backend(soci::session &db);
+std::unique_ptr<Backend> make_mysql_backend(soci::session &db);
 
 // Double-quoted SQL identifier (canonical column names only: never data).
 inline std::string quote_ident(std::string_view name) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <soci/soci.h>
+#include <soci/mysql/soci-mysql.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -107,8 +108,8 @@ std::string redact_connection(std::string_view c) {
 
 std::unique_ptr<soci::session> open_session(const SourceSettings &settings, bool create_if_missing) {
   const std::string &backend = settings.backend;
-  if (backend != "sqlite3" && backend != "postgresql")
-    throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3 or postgresql)");
+  if (backend != "sqlite3" && backend != "postgresql" && backend != "mysql")
+    throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3, postgresql or mysql)");
   if (settings.connection.empty()) throw ConfigError("the " + backend + " connection string is empty");
   std::string where = backend + " database '" + redact_connection(settings.connection) + "'";
 
@@ -122,6 +123,7 @@ std::unique_ptr<soci::session> open_session(const SourceSettings &settings, bool
   }
   try {
     if (backend == "sqlite3") return std::make_unique<soci::session>(soci::sqlite3, settings.connection);
+    if (backend == "mysql") return std::make_unique<soci::session>(soci::mysql, settings.connection);
     return std::make_unique<soci::session>(soci::postgresql, settings.connection);
   } catch (const soci::soci_error &e) {
     throw SourceError("cannot open " + where + ": " + one_line(e.get_error_message()));

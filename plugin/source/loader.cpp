@@ -512,12 +512,14 @@ class Loader {
 
 Dataset load_dataset(soci::session &db, const std::string &backend, const Profile &p, const Settings &s, Day as_of,
                      const LoadHooks &hooks) {
-  if (backend != "sqlite3" && backend != "postgresql")
-    throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3 or postgresql)");
+  if (backend != "sqlite3" && backend != "postgresql" && backend != "mysql")
+    throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3, postgresql or mysql)");
   if (db.get_backend_name() != backend)
     throw ConfigError("the session is a " + db.get_backend_name() + " session, not " + backend);
   if (as_of == kNoDay) throw ConfigError("as_of is not resolved");
-  auto impl = backend == "sqlite3" ? make_sqlite3_backend(db) : make_postgresql_backend(db);
+  auto impl = backend == "sqlite3"    ? make_sqlite3_backend(db)
+              : backend == "postgresql" ? make_postgresql_backend(db)
+                                        : make_mysql_backend(db);
   Loader loader(*impl, p, s, as_of, hooks);
   return loader.run();
 }

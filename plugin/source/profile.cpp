@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kDialects[] = {"sqlite3", "postgresql"};
+constexpr std::string_view kDialects[] = {"sqlite3", "postgresql", "mysql"};
 
 bool is_dialect(std::string_view d) {
   for (auto k : kDialects)
@@ -119,7 +119,7 @@ Profile assemble(const std::string &name, const std::vector<ProfileText> &files,
                          "' (expected <source>.sql or <dialect>/<source>.sql)");
     if (!dir.empty() && !is_dialect(dir))
       throw ProfileError("profile '" + name + "': directory '" + std::string(dir) +
-                         "' is not a SQL dialect (expected sqlite3 or postgresql)");
+                         "' is not a SQL dialect (expected sqlite3, postgresql or mysql)");
     std::string source(file.substr(0, file.size() - 4));
     if (!find_canonical_source(source))
       throw ProfileError("profile '" + name + "': file '" + f.path + "' is not named after a source (sources: " +
@@ -276,7 +276,7 @@ std::vector<std::string> builtin_profile_names() {
 
 Profile load_profile(const std::string &name_or_path, const std::string &dialect, const ProfileOptions &options) {
   if (!is_dialect(dialect))
-    throw ConfigError("unknown SQL dialect '" + dialect + "' (expected sqlite3 or postgresql)");
+    throw ConfigError("unknown SQL dialect '" + dialect + "' (expected sqlite3, postgresql or mysql)");
 
   // A bare name is looked up among the built-in profiles first, so a stray
   // directory named "canonical" in the working directory cannot shadow it.

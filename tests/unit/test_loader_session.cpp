@@ -21,7 +21,7 @@ TEST_CASE("passwords are masked in connection strings") {
 }
 
 TEST_CASE("open_session errors name the backend and the redacted connection") {
-  CHECK_THROWS_AS(open_session(SourceSettings{"mysql", "db=x", ""}), ConfigError);
+  CHECK_THROWS_AS(open_session(SourceSettings{"oracle", "db=x", ""}), ConfigError);
   CHECK_THROWS_AS(open_session(SourceSettings{"sqlite3", "", ""}), ConfigError);
   try {
     open_session(SourceSettings{"postgresql", "host=127.0.0.1 port=1 password=hunter2 connect_timeout=2", ""});

@@ -82,7 +82,7 @@ TEST_CASE("an unknown profile name is an error listing the built-in ones") {
   std::string msg = error_of("no_such_profile_xyz");
   CHECK(contains(msg, "no_such_profile_xyz"));
   CHECK(contains(msg, "canonical"));
-  CHECK_THROWS_AS(load_profile("canonical", "mysql"), ConfigError);
+  CHECK_THROWS_AS(load_profile("canonical", "oracle"), ConfigError);
 }
 
 TEST_CASE("a profile directory: dialect files override generic ones, trailing semicolons go") {
