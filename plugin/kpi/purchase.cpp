@@ -23,29 +23,24 @@ int period_of(const PeriodGrid &grid, Day d) {
   return d < start && d >= period_floor(grid.granularity(), start - 1) ? -1 : kOutside;
 }
 
-// Orders rebuilt from their lines, indexed by dense order id: the amount is
-// the sum of the lines (returns included), the day the earliest line's and
+// An order rebuilt from its lines: the amount is the sum of the lines
+// (returns included, summed in row order), the day the earliest line's and
 // the customer the first line's (lines of one order should agree on it).
-struct Orders {
-  std::vector<Day> day;                 // kNoDay: an id without lines
-  std::vector<std::uint32_t> customer;  // kNoCustomer: an id without lines
-  std::vector<double> amount;
+// Orders are rebuilt customer by customer (tally_customers), so only the
+// customer of every order is kept for all orders at once.
+struct Order {
+  std::uint32_t id;
+  Day day;
+  double amount;
 };
 
-Orders build_orders(const OrderLines &ol) {
-  const std::size_t n = ol.orders.size();
-  Orders o{std::vector<Day>(n, kNoDay), std::vector<std::uint32_t>(n, kNoCustomer), std::vector<double>(n, 0.0)};
-  for (std::size_t i = 0; i < ol.size(); ++i) {
-    const auto id = ol.order[i];
-    if (o.day[id] == kNoDay) {
-      o.day[id] = ol.day[i];
-      o.customer[id] = ol.customer[i];
-    } else {
-      o.day[id] = std::min(o.day[id], ol.day[i]);
-    }
-    o.amount[id] += ol.amount[i];
-  }
-  return o;
+// The customer of every dense order id: its first line's (kNoCustomer for an
+// id without lines).
+std::vector<std::uint32_t> order_customers(const OrderLines &ol) {
+  std::vector<std::uint32_t> customer(ol.orders.size(), kNoCustomer);
+  for (std::size_t i = 0; i < ol.size(); ++i)
+    if (customer[ol.order[i]] == kNoCustomer) customer[ol.order[i]] = ol.customer[i];
+  return customer;
 }
 
 // Items 0..n-1 grouped by a dense key in [0, keys) with a counting sort:
@@ -110,18 +105,18 @@ class CustomerOrders {
   CustomerOrders(const PeriodGrid &grid, double threshold, std::size_t slots, Tally &t)
       : grid_(grid), threshold_(threshold), slots_(slots), t_(t) {}
 
-  void walk(const Orders &o, std::span<const std::uint32_t> ids, std::size_t slot) {
+  void walk(std::span<const Order> orders, std::size_t slot) {
     slot_ = slot;
-    first_ = o.day[ids.front()];
+    first_ = orders.front().day;
     prev_ = cur_ = PeriodOrders{};
     Day last_day = kNoDay;
-    for (const auto id : ids) {
-      const Day d = o.day[id];
+    for (const Order &o : orders) {
+      const Day d = o.day;
       const int k = period_of(grid_, d);
       if (k != cur_.k) close_period();
       cur_.k = k;
       cur_.orders += 1;
-      cur_.amount += o.amount[id];
+      cur_.amount += o.amount;
       // Gaps run between distinct order days; the first ever day has none.
       if (d != last_day) {
         if (last_day != kNoDay && k >= 0) add_gap(k, d - last_day);
@@ -210,26 +205,58 @@ bool ever_returning(const PeriodGrid &grid, Day first_order, Day last_order) {
   return k >= 0 && grid[static_cast<std::size_t>(k)].start > first_order;
 }
 
-void tally_customers(const KpiContext &ctx, const Orders &o, std::size_t slots, Tally &t) {
+// Rebuilds the orders of one customer from its lines (row order): sorted by
+// id, then by day as the KPIs walk them; line_day[p] is the day of the order
+// of lines[p].
+void customer_orders(const OrderLines &ol, std::span<const std::uint32_t> lines, std::vector<std::uint64_t> &keyed,
+                     std::vector<Order> &orders, std::vector<Day> &line_day) {
+  keyed.clear();
+  for (std::size_t p = 0; p < lines.size(); ++p)
+    keyed.push_back(static_cast<std::uint64_t>(ol.order[lines[p]]) << 32 | p);
+  std::sort(keyed.begin(), keyed.end());  // by order id, then row
+  orders.clear();
+  line_day.resize(lines.size());
+  for (std::size_t a = 0; a < keyed.size();) {
+    const auto id = static_cast<std::uint32_t>(keyed[a] >> 32);
+    std::size_t b = a;
+    Order o{id, kNoDay, 0.0};
+    for (; b < keyed.size() && keyed[b] >> 32 == id; ++b) {
+      const std::uint32_t i = lines[keyed[b] & 0xffffffffu];
+      o.day = o.day == kNoDay ? ol.day[i] : std::min(o.day, ol.day[i]);
+      o.amount += ol.amount[i];
+    }
+    for (; a < b; ++a) line_day[keyed[a] & 0xffffffffu] = o.day;
+    orders.push_back(o);
+  }
+  std::sort(orders.begin(), orders.end(), [](const Order &x, const Order &y) { return x.day < y.day; });
+}
+
+void tally_customers(const KpiContext &ctx, std::size_t slots, Tally &t) {
   const auto &ol = ctx.data.order_lines;
   const std::size_t customers = ctx.data.customer_count();
-  Groups by_customer = group_by(o.day.size(), customers, [&](std::size_t id) { return o.customer[id]; });
-  Groups lines_of = group_by(ol.size(), customers, [&](std::size_t i) { return o.customer[ol.order[i]]; });
+  Groups lines_of;
+  {
+    const std::vector<std::uint32_t> customer_of = order_customers(ol);
+    lines_of = group_by(ol.size(), customers, [&](std::size_t i) { return customer_of[ol.order[i]]; });
+  }
 
   CustomerOrders walker(ctx.grid, ctx.settings.upsell_threshold, slots, t);
+  std::vector<std::uint64_t> keyed;
+  std::vector<Order> orders;
+  std::vector<Day> line_day;
   std::vector<CategoryLine> scratch;
   std::vector<std::size_t> crossed;
   for (std::uint32_t c = 0; c < customers; ++c) {
-    auto ids = by_customer.of(c);
-    if (ids.empty()) continue;
-    std::sort(ids.begin(), ids.end(), [&](std::uint32_t a, std::uint32_t b) { return o.day[a] < o.day[b]; });
+    const auto lines = lines_of.of(c);
+    if (lines.empty()) continue;
+    customer_orders(ol, lines, keyed, orders, line_day);
     const std::size_t slot = ctx.slot_of(c);
-    walker.walk(o, ids, slot);
+    walker.walk(orders, slot);
 
-    const Day first = o.day[ids.front()];
-    if (!ever_returning(ctx.grid, first, o.day[ids.back()])) continue;
+    const Day first = orders.front().day;
+    if (!ever_returning(ctx.grid, first, orders.back().day)) continue;
     scratch.clear();
-    for (const auto i : lines_of.of(c)) scratch.push_back({ol.category[i], o.day[ol.order[i]], ol.amount[i]});
+    for (std::size_t p = 0; p < lines.size(); ++p) scratch.push_back({ol.category[lines[p]], line_day[p], ol.amount[lines[p]]});
     walk_categories(scratch, first, ctx.grid, slot, crossed, t);
   }
 }
@@ -277,7 +304,7 @@ void write_gaps(KpiResults &out, std::vector<std::uint64_t> &gaps) {
 void compute_purchase(const KpiContext &ctx, KpiResults &out) {
   const std::size_t slots = out.slots();
   Tally t(ctx.grid.size(), slots);
-  tally_customers(ctx, build_orders(ctx.data.order_lines), slots, t);
+  tally_customers(ctx, slots, t);
 
   using K = std::size_t;
   write(out, "orders", [&](K k, K s) { return t.orders(k, s); });
