@@ -157,18 +157,26 @@ class Sqlite3Backend final : public Backend {
         return PlannedColumn{"CAST(" + c + " AS TEXT)", Wire::text, Meaning::text};
       case ColumnKind::date:
         // A number is no date here: julianday() would read it as a Julian day
-        // number, strftime() likewise. date() first drops any time part, so
-        // the subtraction is exact (no truncation trouble before 1970).
+        // number, strftime() likewise. 'start of day' first drops any time
+        // part (as date() would, without formatting and parsing the date
+        // again), so the subtraction is exact: no truncation trouble before
+        // 1970.
         if (number || t == soci::dt_blob) break;
         return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN typeof(" + c + ") <> 'text' THEN " + kBad +
-                                 " ELSE COALESCE(CAST(julianday(date(" + c + ")) - 2440587.5 AS INTEGER), " + kBad +
-                                 ") END",
+                                 " ELSE COALESCE(CAST(julianday(" + c + ", 'start of day') - 2440587.5 AS INTEGER), " +
+                                 kBad + ") END",
                              Wire::int64, Meaning::days};
-      case ColumnKind::timestamp:
+      case ColumnKind::timestamp: {
         if (number || t == soci::dt_blob) break;
+        // unixepoch() (SQLite 3.38) is CAST(strftime('%s', x) AS INTEGER)
+        // without the text in between.
+        const std::string seconds = sqlite_api::sqlite3_libversion_number() >= 3038000
+                                        ? "unixepoch(" + c + ")"
+                                        : "CAST(strftime('%s', " + c + ") AS INTEGER)";
         return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN typeof(" + c + ") <> 'text' THEN " + kBad +
-                                 " ELSE COALESCE(CAST(strftime('%s', " + c + ") AS INTEGER), " + kBad + ") END",
+                                 " ELSE COALESCE(" + seconds + ", " + kBad + ") END",
                              Wire::int64, Meaning::epoch_naive};
+      }
       case ColumnKind::real:
         if (t == soci::dt_date) break;
         // CAST handles Tryton's Numeric stored as a BLOB of decimal text.
