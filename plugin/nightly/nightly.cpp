@@ -123,6 +123,11 @@ Table NightlyJob::run_steps() {
   step_ = "loading the profile";
   // A bad profile fails before the target is touched.
   load_profile(s.source.profile, s.source.backend, {.parameters = s.source_parameters});
+  // Snapshot tables have migrations for SQLite and PostgreSQL only; a MySQL
+  // source needs one of those as its target.
+  if (s.target.backend != "sqlite3" && s.target.backend != "postgresql")
+    throw ConfigError("the nightly job writes into a sqlite3 or postgresql target (got '" + s.target.backend +
+                      "'): set \"target\" in the configuration");
   step_ = "opening the target database";
   Target db(s.target);
   db.set_busy_timeout_ms(kLockWaitMs);

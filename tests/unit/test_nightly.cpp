@@ -336,3 +336,8 @@ TEST_CASE("nightly sqlite: bad options, profile or database write nothing", "[ni
                                         source_json("sqlite3", "db=/nonexistent-dir/cskpi/target.sqlite"));
   CHECK_THROWS_AS(run(unreachable), SourceError);
 }
+
+TEST_CASE("nightly: a MySQL source without a sqlite3/postgresql target is a configuration error", "[nightly]") {
+  Engine engine(parse_settings(R"({"source":{"backend":"mysql","connection":"host=127.0.0.1 port=1 db=x"}})"));
+  CHECK_THROWS_AS(run_nightly(engine, "{}"), ConfigError);
+}
