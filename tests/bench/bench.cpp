@@ -54,6 +54,7 @@ struct Measure {
   double wall_s = 0, cpu_s = 0;
   long peak_rss_kb = 0;
   long long rows = 0;
+  double load_s = 0, compute_s = 0;  // parts of wall_s, timed in the child
   bool ok = false;
 };
 
@@ -72,35 +73,52 @@ std::string config_for(const std::string &backend, const std::string &conn, cons
   return json::serialize(c);
 }
 
-// Runs in the child: every table, month granularity, all segments. Returns
-// the rows read (from the "sources" table) or -1 on failure.
-long long compute_everything(const std::string &config) {
+// What the child reports back through the pipe.
+struct ChildReport {
+  long long rows = -1;                // rows read (from the "sources" table); -1 on failure
+  double load_s = 0, compute_s = 0;   // reading the source / computing every table
+};
+
+// Runs in the child: reads the source (the "sources" table needs the model
+// and nothing more), then every table, month granularity, all segments,
+// from the model the engine keeps.
+ChildReport compute_everything(const std::string &config) {
+  ChildReport rep;
   cskpi_engine *e = nullptr;
   if (cskpi_engine_open(config.c_str(), &e) != CSKPI_OK) {
     std::fprintf(stderr, "open: %s\n", cskpi_last_error());
-    return -1;
+    return rep;
   }
+  auto t0 = std::chrono::steady_clock::now();
+  cskpi_result *s = nullptr;
+  if (cskpi_compute(e, R"({"table":"sources"})", &s) != CSKPI_OK) {
+    std::fprintf(stderr, "compute sources: %s\n", cskpi_engine_error(e));
+    cskpi_engine_close(e);
+    return rep;
+  }
+  auto t1 = std::chrono::steady_clock::now();
   long long rows = 0;
+  int32_t col = -1;
+  for (int32_t c = 0; c < cskpi_result_column_count(s); ++c)
+    if (std::strcmp(cskpi_result_column_name(s, c), "rows_read") == 0) col = c;
+  for (int64_t i = 0; i < cskpi_result_row_count(s); ++i) rows += cskpi_result_int64(s, i, col);
+  cskpi_result_free(s);
   for (const char *t : kTables) {
     cskpi_result *r = nullptr;
     std::string req = std::string(R"({"granularity":"month","table":")") + t + "\"}";
     if (cskpi_compute(e, req.c_str(), &r) != CSKPI_OK) {
       std::fprintf(stderr, "compute %s: %s\n", t, cskpi_engine_error(e));
       cskpi_engine_close(e);
-      return -1;
+      return rep;
     }
     cskpi_result_free(r);
   }
-  cskpi_result *s = nullptr;
-  if (cskpi_compute(e, R"({"table":"sources"})", &s) == CSKPI_OK) {
-    int32_t col = -1;
-    for (int32_t c = 0; c < cskpi_result_column_count(s); ++c)
-      if (std::strcmp(cskpi_result_column_name(s, c), "rows_read") == 0) col = c;
-    for (int64_t i = 0; i < cskpi_result_row_count(s); ++i) rows += cskpi_result_int64(s, i, col);
-    cskpi_result_free(s);
-  }
+  auto t2 = std::chrono::steady_clock::now();
   cskpi_engine_close(e);
-  return rows;
+  rep.rows = rows;
+  rep.load_s = std::chrono::duration<double>(t1 - t0).count();
+  rep.compute_s = std::chrono::duration<double>(t2 - t1).count();
+  return rep;
 }
 
 Measure measure(const std::string &config) {
@@ -110,13 +128,13 @@ Measure measure(const std::string &config) {
   pid_t pid = fork();
   if (pid == 0) {
     close(fd[0]);
-    long long rows = compute_everything(config);
-    if (write(fd[1], &rows, sizeof rows) != sizeof rows) _exit(3);
-    _exit(rows < 0 ? 1 : 0);
+    ChildReport rep = compute_everything(config);
+    if (write(fd[1], &rep, sizeof rep) != sizeof rep) _exit(3);
+    _exit(rep.rows < 0 ? 1 : 0);
   }
   close(fd[1]);
-  long long rows = -1;
-  if (read(fd[0], &rows, sizeof rows) != sizeof rows) rows = -1;
+  ChildReport rep;
+  if (read(fd[0], &rep, sizeof rep) != sizeof rep) rep.rows = -1;
   close(fd[0]);
   int status = 0;
   struct rusage ru {};
@@ -126,8 +144,10 @@ Measure measure(const std::string &config) {
   m.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
             static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   m.peak_rss_kb = ru.ru_maxrss;
-  m.rows = rows;
-  m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && rows >= 0;
+  m.rows = rep.rows;
+  m.load_s = rep.load_s;
+  m.compute_s = rep.compute_s;
+  m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && rep.rows >= 0;
   return m;
 }
 
@@ -205,11 +225,15 @@ std::string prepare_pg(const Options &o) {
 }
 
 void report(const char *backend, const Options &o, const Measure &m) {
-  std::printf("%-10s customers=%d rows_read=%lld wall=%.2fs cpu=%.2fs rows/s=%.0f peak_rss=%.1fMB %s\n", backend,
-              o.customers, m.rows, m.wall_s, m.cpu_s, m.wall_s > 0 ? static_cast<double>(m.rows) / m.wall_s : 0.0,
-              static_cast<double>(m.peak_rss_kb) / 1024.0, m.ok ? "ok" : "FAILED");
-  std::printf("| %s | %d | %lld | %.2f | %.2f | %.0f | %.1f |\n", backend, o.customers, m.rows, m.wall_s, m.cpu_s,
-              m.wall_s > 0 ? static_cast<double>(m.rows) / m.wall_s : 0.0, static_cast<double>(m.peak_rss_kb) / 1024.0);
+  std::printf("%-10s customers=%d rows_read=%lld wall=%.2fs (load %.2fs, compute %.2fs) cpu=%.2fs rows/s=%.0f "
+              "peak_rss=%.1fMB %s\n",
+              backend, o.customers, m.rows, m.wall_s, m.load_s, m.compute_s, m.cpu_s,
+              m.wall_s > 0 ? static_cast<double>(m.rows) / m.wall_s : 0.0, static_cast<double>(m.peak_rss_kb) / 1024.0,
+              m.ok ? "ok" : "FAILED");
+  // | backend | customers | rows read | wall s | load s | compute s | CPU s | rows/s | peak RSS MB |
+  std::printf("| %s | %d | %lld | %.2f | %.2f | %.2f | %.2f | %.0f | %.1f |\n", backend, o.customers, m.rows, m.wall_s,
+              m.load_s, m.compute_s, m.cpu_s, m.wall_s > 0 ? static_cast<double>(m.rows) / m.wall_s : 0.0,
+              static_cast<double>(m.peak_rss_kb) / 1024.0);
 }
 
 Options parse(int argc, char **argv) {
