@@ -35,6 +35,9 @@ struct Customers {
   std::size_t size() const { return segment.size(); }
 };
 
+// Order lines at (order, category) grain: consecutive rows of the source with
+// the same order, customer, day and category are one entry whose amount is
+// their sum (rows_read still counts every row).
 struct OrderLines {
   IdIndex orders;                       // order_id -> dense order id; after the load only its size()
   std::vector<std::uint32_t> order;     // dense order id

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <boost/json.hpp>
 
 #include "core/errors.hpp"
@@ -97,6 +101,12 @@ const Dataset &Engine::dataset(Day as_of, bool reload) {
     return true;
   };
   cached_ = std::make_unique<Dataset>(load_dataset(*db, src.backend, profile, settings_, as_of, hooks));
+#ifdef __GLIBC__
+  // The load's scratch (chunk buffers, id lookups, vectors outgrown while
+  // the model grew) sits in free heap chunks: give those pages back before
+  // the computation needs its own working memory.
+  malloc_trim(0);
+#endif
   for (const auto &[source, rows] : cached_->rows_read) log(1, "read " + std::to_string(rows) + " rows from " + source);
   return *cached_;
 }

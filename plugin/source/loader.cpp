@@ -186,8 +186,12 @@ class Loader {
     data_.rows_read.emplace_back(name, rows);
     set_present(src.name);
     // Order ids only group lines into orders: once every line has its dense
-    // order id, the ids themselves are dropped (size() stays).
+    // order id, the ids themselves are dropped (size() stays). Likewise the
+    // ids kept only to find duplicates, before the next source grows the model.
     if (src.name == "order_lines") data_.order_lines.orders.release();
+    if (src.name == "invoices") invoice_ids_.release();
+    if (src.name == "feedback") feedback_ids_.release();
+    if (src.name == "subscriptions") subscription_ids_.release();
   }
 
   RowFn row_function(std::string_view source) const {
@@ -323,12 +327,25 @@ class Loader {
       last_order_ = ol.orders.intern(order);
       last_order_text_.assign(order);
     }
-    ol.order.push_back(last_order_);
-    ol.customer.push_back(customer_ref(c.text(kCustomer, r)));
-    ol.day.push_back(d);
-    ol.category.push_back(name_or_unknown(data_.categories, c, kCategory, r));
-    ol.amount.push_back(c.real(kAmount, r));
+    const std::uint32_t customer = customer_ref(c.text(kCustomer, r));
+    const std::uint32_t category = name_or_unknown(data_.categories, c, kCategory, r);
     see(d);
+    // Every KPI reads lines at (order, category) grain: the next line of the
+    // same order, customer, day and category only adds to the amount (summed
+    // in row order, as the order total would be). ERP orders list many lines
+    // of one product family one after the other, so this keeps the model at
+    // a fraction of the line count.
+    const std::size_t n = ol.size();
+    if (n > 0 && ol.order[n - 1] == last_order_ && ol.customer[n - 1] == customer && ol.day[n - 1] == d &&
+        ol.category[n - 1] == category) {
+      ol.amount[n - 1] += c.real(kAmount, r);
+      return;
+    }
+    ol.order.push_back(last_order_);
+    ol.customer.push_back(customer);
+    ol.day.push_back(d);
+    ol.category.push_back(category);
+    ol.amount.push_back(c.real(kAmount, r));
   }
 
   void invoice_row(const Chunk &c, std::size_t r) {

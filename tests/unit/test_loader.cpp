@@ -519,6 +519,36 @@ TEST_CASE("more rows than one chunk: exact sums and progress per chunk") {
   CHECK(rows_read(d, "order_lines") == n);
 }
 
+TEST_CASE("consecutive lines of one order and category are one model entry, amounts summed") {
+  auto db = memory_db();
+  run(*db, "INSERT INTO customers VALUES ('c1', NULL, NULL, NULL), ('c2', NULL, NULL, NULL)");
+  // rowid order is the SELECT's order here (no ORDER BY in the profile).
+  for (const char *row : {
+           "('o1', 'c1', '2023-02-01', 'p1', 'hw', 10.25)",  // o1/hw: three rows in a row -> 1 entry
+           "('o1', 'c1', '2023-02-01', 'p2', 'hw', -3)",     //   (a return line nets in)
+           "('o1', 'c1', '2023-02-01', 'p3', 'hw', 5.5)",
+           "('o1', 'c1', '2023-02-01', 'p4', 'sw', 7)",      // o1/sw
+           "('o1', 'c1', '2023-02-01', 'p5', 'hw', 1)",      // o1/hw again, not consecutive: its own entry
+           "('o2', 'c1', '2023-02-01', 'p1', 'hw', 2)",      // same day and category, another order
+           "('o3', 'c2', '2023-02-01', 'p1', NULL, 4)",      // null category ('unknown') ...
+           "('o3', 'c2', '2023-02-01', 'p2', NULL, 6)",      // ... merges with the next null one
+       })
+    run(*db, std::string("INSERT INTO order_lines VALUES ") + row);
+  Dataset d = load(*db, "2023-06-30");
+  const auto &ol = d.order_lines;
+  CHECK(rows_read(d, "order_lines") == 8);
+  REQUIRE(ol.size() == 5);
+  CHECK(ol.amount == std::vector<double>{12.75, 7, 1, 2, 10});
+  CHECK(ol.order == std::vector<std::uint32_t>{0, 0, 0, 1, 2});
+  CHECK(ol.customer == std::vector<std::uint32_t>{0, 0, 0, 0, 1});
+  CHECK(d.categories.name(ol.category[0]) == "hw");
+  CHECK(d.categories.name(ol.category[1]) == "sw");
+  CHECK(ol.category[2] == ol.category[0]);
+  CHECK(d.categories.name(ol.category[4]) == "unknown");
+  CHECK(ol.orders.size() == 3);
+  CHECK(d.quality.findings().empty());
+}
+
 TEST_CASE("the load is read-only and can be cancelled through progress") {
   auto db = memory_db();
   run(*db, "INSERT INTO customers VALUES ('c1', NULL, NULL, NULL)");
