@@ -79,6 +79,23 @@ struct ChildReport {
   double load_s = 0, compute_s = 0;   // reading the source / computing every table
 };
 
+// The child's resident memory now and at its peak so far, in MB (Linux
+// /proc/self/status; 0 where unavailable): printed after the load and after
+// each table, so the log shows which step sets the peak.
+void print_memory(const char *after) {
+  long rss_kb = 0, hwm_kb = 0;
+  if (FILE *f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f)) {
+      std::sscanf(line, "VmRSS: %ld kB", &rss_kb);
+      std::sscanf(line, "VmHWM: %ld kB", &hwm_kb);
+    }
+    std::fclose(f);
+  }
+  std::fprintf(stderr, "memory after %-20s rss=%7.1fMB peak=%7.1fMB\n", after, static_cast<double>(rss_kb) / 1024,
+               static_cast<double>(hwm_kb) / 1024);
+}
+
 // Runs in the child: reads the source (the "sources" table needs the model
 // and nothing more), then every table, month granularity, all segments,
 // from the model the engine keeps.
@@ -103,6 +120,7 @@ ChildReport compute_everything(const std::string &config) {
     if (std::strcmp(cskpi_result_column_name(s, c), "rows_read") == 0) col = c;
   for (int64_t i = 0; i < cskpi_result_row_count(s); ++i) rows += cskpi_result_int64(s, i, col);
   cskpi_result_free(s);
+  print_memory("load");
   for (const char *t : kTables) {
     cskpi_result *r = nullptr;
     std::string req = std::string(R"({"granularity":"month","table":")") + t + "\"}";
@@ -112,6 +130,7 @@ ChildReport compute_everything(const std::string &config) {
       return rep;
     }
     cskpi_result_free(r);
+    print_memory(t);
   }
   auto t2 = std::chrono::steady_clock::now();
   cskpi_engine_close(e);
