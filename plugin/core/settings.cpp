@@ -85,9 +85,10 @@ std::map<std::string, std::string> parse_parameters(const json::value &v) {
 }
 
 SourceSettings parse_source(const json::object &o, const std::string &where) {
-  check_keys(o, {"backend", "connection", "profile", "parameters"}, where);
-  if (o.if_contains("parameters") && where != "source.")
-    throw ConfigError("configuration key '" + where + "parameters' is only meaningful under 'source'");
+  check_keys(o, {"backend", "connection", "profile", "parameters", "parallel_reads"}, where);
+  for (const char *key : {"parameters", "parallel_reads"})
+    if (o.if_contains(key) && where != "source.")
+      throw ConfigError("configuration key '" + where + key + "' is only meaningful under 'source'");
   SourceSettings s;
   if (auto *v = o.if_contains("backend")) s.backend = as_string(*v, where + "backend");
   if (s.backend != "sqlite3" && s.backend != "postgresql" && s.backend != "mysql")
@@ -208,6 +209,8 @@ Settings parse_settings(const std::string &json_text) {
   if (auto *v = o.if_contains("source")) {
     s.source = parse_source(as_object(*v, "source"), "source.");
     if (auto *p = v->get_object().if_contains("parameters")) s.source_parameters = parse_parameters(*p);
+    if (auto *p = v->get_object().if_contains("parallel_reads"))
+      s.source_parallel_reads = as_int(*p, "source.parallel_reads", 1, 2);
   }
   s.target = s.source;
   if (auto *v = o.if_contains("target")) {

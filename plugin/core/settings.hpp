@@ -47,6 +47,10 @@ struct Settings {
   // profile SQL (names and values match ^[A-Za-z0-9_]+$, so a value can never
   // change the shape of a statement). Kept beside `source`, not in it.
   std::map<std::string, std::string> source_parameters;
+  // "source.parallel_reads": connections a PostgreSQL source is read over,
+  // sharing one snapshot (1: one connection; 2: customers and order_lines on
+  // one, the other sources on another). Kept beside `source`, not in it.
+  int source_parallel_reads = 2;
   SourceSettings target;             // nightly snapshots; defaults to source
   bool target_given = false;
   std::string timezone = "UTC";      // IANA name

@@ -100,6 +100,11 @@ const Dataset &Engine::dataset(Day as_of, bool reload) {
     progress("read:" + source, rows, -1);
     return true;
   };
+  // PostgreSQL: a second connection reads some sources in the same snapshot.
+  if (src.backend == "postgresql" && settings_.source_parallel_reads > 1) {
+    hooks.second_session = [&src] { return open_session(src); };
+    hooks.log = [this](const std::string &message) { log(2, message); };
+  }
   cached_ = std::make_unique<Dataset>(load_dataset(*db, src.backend, profile, settings_, as_of, hooks));
 #ifdef __GLIBC__
   // The load's scratch (chunk buffers, id lookups, vectors outgrown while

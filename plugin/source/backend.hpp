@@ -96,6 +96,21 @@ class Backend {
   // Ends the transaction after a failure and restores the session; never throws.
   virtual void rollback() noexcept = 0;
 
+  // Sharing one snapshot between connections (PostgreSQL, as pg_dump -j).
+  // export_snapshot: called right after begin(), before anything else reads:
+  // the id another connection passes to begin_with_snapshot to see exactly
+  // what this transaction sees; "" when the backend cannot share a snapshot
+  // (DbFailure when the server refuses: the transaction is then aborted).
+  virtual std::string export_snapshot() { return {}; }
+  // begin() in the snapshot `id` of another connection's open transaction
+  // (SourceError-worthy DbFailure when it cannot be imported).
+  virtual void begin_with_snapshot(const std::string &id) {
+    throw DbFailure(std::string(name()) + " cannot share a snapshot (" + id + ")", true);
+  }
+  // Interrupts the statement this backend is running, from another thread
+  // (the statement then fails); a no-op when idle. Never throws.
+  virtual void cancel() noexcept {}
+
   // Whether a table or view of this name is visible (the canonical profile
   // treats a missing optional table as an absent source).
   virtual bool relation_exists(const std::string &name) = 0;
@@ -114,6 +129,8 @@ class Backend {
 std::unique_ptr<Backend> make_sqlite3_backend(soci::session &db);
 std::unique_ptr<Backend> make_postgresql_backend(soci::session &db);
 std::unique_ptr<Backend> make_mysql_backend(soci::session &db);
+// The backend of `name` ("sqlite3", "postgresql" or "mysql") over db.
+std::unique_ptr<Backend> make_backend(const std::string &name, soci::session &db);
 
 // Double-quoted SQL identifier (canonical column names only: never data).
 inline std::string quote_ident(std::string_view name) {

@@ -9,11 +9,11 @@
 #include "core/timezone.hpp"
 #include "source/backend.hpp"
 #include "source/canonical.hpp"
+#include "source/load_steps.hpp"
 
 namespace cskpi {
+namespace source_detail {
 namespace {
-
-using namespace source_detail;
 
 // Data-quality reasons, counted per row in plain arrays while a source is
 // read and handed to DataQuality once per source (no string work per row).
@@ -55,7 +55,8 @@ std::string column_list(const std::vector<ResultColumn> &cols) {
 
 class Loader {
  public:
-  Loader(Backend &backend, const Profile &profile, const Settings &s, Day as_of, const LoadHooks &hooks)
+  Loader(Backend &backend, const Profile &profile, const Settings &s, Day as_of, const LoadHooks &hooks,
+         bool flag_unknown_customers)
       : backend_(backend),
         profile_(profile),
         zone_(s.timezone),
@@ -63,33 +64,18 @@ class Loader {
         as_of_(as_of),
         csat_scale_(s.csat_scale),
         ces_scale_(s.ces_scale),
+        flag_unknown_customers_(flag_unknown_customers),
         hooks_(hooks) {
     data_.as_of = as_of;
   }
 
-  Dataset run() {
-    try {
-      step("starting the read-only transaction", [&] { backend_.begin(); });
-      for (const auto &src : canonical_sources()) load_source(src);
-      step("committing the read-only transaction", [&] { backend_.commit(); });
-    } catch (...) {
-      backend_.rollback();
-      throw;
-    }
+  Dataset run(std::span<const CanonicalSource> sources) {
+    for (const auto &src : sources) load_source(src);
     return std::move(data_);
   }
 
  private:
   using RowFn = void (Loader::*)(const Chunk &, std::size_t);
-
-  template <class F>
-  void step(const char *what, F &&f) {
-    try {
-      f();
-    } catch (const DbFailure &e) {
-      throw SourceError(std::string(backend_.name()) + ": failed " + what + ": " + e.what());
-    }
-  }
 
   [[noreturn]] void fail(const DbFailure &e, const std::string &context) const {
     if (e.connection) throw SourceError(std::string(backend_.name()) + " failed while reading " + context + ": " + e.what());
@@ -274,7 +260,7 @@ class Loader {
       last_customer_implied_ = implied;
       last_customer_text_.assign(id);
     }
-    if (last_customer_implied_) flag(Why::unknown_customer);
+    if (last_customer_implied_ && flag_unknown_customers_) flag(Why::unknown_customer);
     return last_customer_;
   }
 
@@ -511,6 +497,7 @@ class Loader {
   bool timestamps_local_;
   Day as_of_;
   long long csat_scale_, ces_scale_;
+  bool flag_unknown_customers_;
   const LoadHooks &hooks_;
   Dataset data_;
 
@@ -527,18 +514,43 @@ class Loader {
 
 }  // namespace
 
+Dataset read_sources(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks,
+                     std::span<const CanonicalSource> sources, bool flag_unknown_customers) {
+  return Loader(backend, p, s, as_of, hooks, flag_unknown_customers).run(sources);
+}
+
+Dataset load_sequential(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks,
+                        bool begun) {
+  try {
+    if (!begun) step(backend, "starting the read-only transaction", [&] { backend.begin(); });
+    Dataset data = read_sources(backend, p, s, as_of, hooks, canonical_sources(), true);
+    step(backend, "committing the read-only transaction", [&] { backend.commit(); });
+    return data;
+  } catch (...) {
+    backend.rollback();
+    throw;
+  }
+}
+
+std::unique_ptr<Backend> make_backend(const std::string &name, soci::session &db) {
+  if (name == "sqlite3") return make_sqlite3_backend(db);
+  if (name == "postgresql") return make_postgresql_backend(db);
+  return make_mysql_backend(db);
+}
+
+}  // namespace source_detail
+
 Dataset load_dataset(soci::session &db, const std::string &backend, const Profile &p, const Settings &s, Day as_of,
                      const LoadHooks &hooks) {
+  using namespace source_detail;
   if (backend != "sqlite3" && backend != "postgresql" && backend != "mysql")
     throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3, postgresql or mysql)");
   if (db.get_backend_name() != backend)
     throw ConfigError("the session is a " + db.get_backend_name() + " session, not " + backend);
   if (as_of == kNoDay) throw ConfigError("as_of is not resolved");
-  auto impl = backend == "sqlite3"    ? make_sqlite3_backend(db)
-              : backend == "postgresql" ? make_postgresql_backend(db)
-                                        : make_mysql_backend(db);
-  Loader loader(*impl, p, s, as_of, hooks);
-  return loader.run();
+  auto impl = make_backend(backend, db);
+  if (hooks.second_session) return load_shared_snapshot(*impl, backend, p, s, as_of, hooks);
+  return load_sequential(*impl, p, s, as_of, hooks, false);
 }
 
 }  // namespace cskpi

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "core/calendar.hpp"
@@ -19,8 +20,22 @@ namespace cskpi {
 struct LoadHooks {
   // Called when a source starts (rows_so_far 0) and after every chunk of rows
   // (10000) with the rows of `source` read so far; returning false stops the
-  // load with CancelledError (the transaction is rolled back).
+  // load with CancelledError (the transaction is rolled back). Always called
+  // on the thread that called load_dataset. When two connections read (see
+  // second_session), the other connection's sources are reported after each
+  // of this thread's chunks and, once this thread's sources are read, about
+  // every 100 ms (repeating the last count while a statement runs), so a
+  // source's counts may arrive interleaved with another's.
   std::function<bool(const std::string &source, std::int64_t rows_so_far)> progress;
+  // Opens another session on the same database with the same session
+  // settings (search_path...): when set and the backend can share a
+  // snapshot (postgresql), customers and order_lines are read on `db` while
+  // a second thread reads the other sources on this session, in a
+  // transaction that imports the snapshot of db's (as pg_dump -j does).
+  // Called once, on the caller's thread; it may throw or return null.
+  std::function<std::unique_ptr<soci::session>()> second_session;
+  // Told (on the caller's thread) why the load fell back to one connection.
+  std::function<void(const std::string &message)> log;
 };
 
 // Loads profile `p` from `db` (backend "sqlite3" or "postgresql": the session's
@@ -28,8 +43,23 @@ struct LoadHooks {
 //
 // Everything is read inside one read-only transaction (PostgreSQL: REPEATABLE
 // READ READ ONLY, so all sources share one snapshot; SQLite: a transaction
-// with PRAGMA query_only on, restored afterwards), which is rolled back and
-// leaves the session usable whatever happens.
+// with PRAGMA query_only on, restored afterwards), which is committed at the
+// end, or rolled back on any failure, and leaves the session usable whatever
+// happens.
+//
+// PostgreSQL with hooks.second_session: the transaction exports its snapshot
+// (pg_export_snapshot(), its first statement) and a second connection's
+// REPEATABLE READ READ ONLY transaction imports it (SET TRANSACTION
+// SNAPSHOT), so both read exactly the same data; invoices, tickets, feedback,
+// subscriptions and retention_costs are read there by a worker thread, and
+// its part is merged in so that the Dataset is identical, id for id, to the
+// one-connection load's. Both transactions are committed at the end; on any
+// failure or cancel the worker is interrupted (PQcancel) and joined, both are
+// rolled back, and the error is the one the one-connection load would give
+// (the first failing source in canonical order). No thread outlives the call,
+// and the second session is closed before it returns. When the second session
+// cannot be opened or the snapshot cannot be shared, the load reads
+// everything on `db` as before (hooks.log says why); never an error for that.
 //
 // Each source's SELECT is first described, not run: a missing canonical
 // column or one whose type clearly cannot hold the canonical value is a

@@ -165,17 +165,49 @@ void unescape(const char *p, const char *end, std::string &out) {
 class PostgresqlBackend final : public Backend {
  public:
   explicit PostgresqlBackend(soci::session &db) : db_(db) {}
+  ~PostgresqlBackend() override {
+    if (cancel_) PQfreeCancel(cancel_);
+  }
+  PostgresqlBackend(const PostgresqlBackend &) = delete;
+  PostgresqlBackend &operator=(const PostgresqlBackend &) = delete;
   const char *name() const override { return "postgresql"; }
 
   // REPEATABLE READ: every source is read from one snapshot, so an order
   // line can never refer to a customer committed after customers were read.
   // extra_float_digits = 3 makes float8 text round-trip exactly on any
-  // server version; SET LOCAL ends with the transaction.
+  // server version; SET LOCAL ends with the transaction. SET takes no
+  // snapshot: the first statement that reads (or pg_export_snapshot) does.
   void begin() override {
+    prepare_cancel();
     exec("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     in_transaction_ = true;
-    exec("SET LOCAL extra_float_digits = 3");
-    exec("SET LOCAL client_encoding = 'UTF8'");
+    set_locals();
+  }
+
+  std::string export_snapshot() override {
+    Result r(PQexec(conn(), "SELECT pg_export_snapshot()"));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) throw failure(conn(), r.get());
+    return PQgetvalue(r.get(), 0, 0);
+  }
+
+  // SET TRANSACTION SNAPSHOT must come before any statement that takes a
+  // snapshot; the exporting transaction must still be open.
+  void begin_with_snapshot(const std::string &id) override {
+    prepare_cancel();
+    exec("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    in_transaction_ = true;
+    std::unique_ptr<char, decltype(&PQfreemem)> literal(PQescapeLiteral(conn(), id.data(), id.size()), &PQfreemem);
+    if (!literal) throw failure(conn(), nullptr);
+    exec(("SET TRANSACTION SNAPSHOT " + std::string(literal.get())).c_str());
+    set_locals();
+  }
+
+  // PQcancel is safe from another thread with a PGcancel made beforehand on
+  // the connection's own thread (begin); an idle backend ignores it.
+  void cancel() noexcept override {
+    if (!cancel_) return;
+    char err[256];
+    PQcancel(cancel_, err, sizeof err);
   }
   void commit() override {
     exec("COMMIT");
@@ -300,6 +332,15 @@ class PostgresqlBackend final : public Backend {
  private:
   PGconn *conn() const { return static_cast<soci::postgresql_session_backend *>(db_.get_backend())->conn_; }
 
+  void set_locals() {
+    exec("SET LOCAL extra_float_digits = 3");
+    exec("SET LOCAL client_encoding = 'UTF8'");
+  }
+
+  void prepare_cancel() {
+    if (!cancel_) cancel_ = PQgetCancel(conn());
+  }
+
   void exec(const char *sql) {
     Result r(PQexec(conn(), sql));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) throw failure(conn(), r.get());
@@ -331,6 +372,7 @@ class PostgresqlBackend final : public Backend {
 
   soci::session &db_;
   bool in_transaction_ = false;
+  PGcancel *cancel_ = nullptr;
 };
 
 }  // namespace

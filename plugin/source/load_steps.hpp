@@ -1,0 +1,51 @@
+// Internal to plugin/source: the parts load_dataset is made of, shared by
+// the load on one connection (loader.cpp) and the load over two connections
+// sharing one snapshot (shared_snapshot_load.cpp).
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "core/dataset.hpp"
+#include "core/errors.hpp"
+#include "core/settings.hpp"
+#include "source/backend.hpp"
+#include "source/canonical.hpp"
+#include "source/loader.hpp"
+#include "source/profile.hpp"
+
+namespace cskpi::source_detail {
+
+// Runs one transaction step (begin, commit); a database failure becomes a
+// SourceError saying what failed.
+template <class F>
+void step(Backend &backend, const char *what, F &&f) {
+  try {
+    f();
+  } catch (const DbFailure &e) {
+    throw SourceError(std::string(backend.name()) + ": failed " + what + ": " + e.what());
+  }
+}
+
+// Reads `sources` (canonical sources in canonical order) into a new Dataset,
+// inside the transaction the caller began on `backend` and ends. The rules,
+// errors and progress reports are load_dataset's. Without
+// `flag_unknown_customers` no row is flagged unknown_customer: a load that
+// does not read customers implies every customer it sees, so the flag is only
+// meaningful once the customers are merged (shared_snapshot_load.cpp).
+Dataset read_sources(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks,
+                     std::span<const CanonicalSource> sources, bool flag_unknown_customers);
+
+// Every source on one connection in one transaction: begins it (unless
+// `begun`: the caller already did), commits it, rolls it back on any failure.
+Dataset load_sequential(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks,
+                        bool begun);
+
+// customers and order_lines on `backend`, the other sources on a second
+// session (hooks.second_session) whose transaction imports the first one's
+// snapshot; the result is the sequential load's. Falls back to
+// load_sequential (telling hooks.log why) when the snapshot cannot be shared.
+Dataset load_shared_snapshot(Backend &backend, const std::string &backend_name, const Profile &p, const Settings &s,
+                             Day as_of, const LoadHooks &hooks);
+
+}  // namespace cskpi::source_detail
