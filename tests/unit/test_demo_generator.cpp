@@ -202,15 +202,23 @@ TEST_CASE("demo generator: sizes and behaviour are realistic", "[demo]") {
   const DemoStats s = generate_sqlite(f, o);
   soci::session db(soci::sqlite3, f.connection());
 
-  // About 10 orders per customer over 3 years, 1.5-3 lines per order,
-  // roughly one ticket per two customers per year.
+  // The benchmark's shape (per customer over 3 years): about 10 confirmed
+  // orders, 3 lines per order, 1 ticket and 0.5 answered surveys.
   const double confirmed = static_cast<double>(count_of(db, "SELECT COUNT(*) FROM sale_order WHERE state IN ('confirmed','done')"));
-  CHECK(confirmed / 600 > 6);
-  CHECK(confirmed / 600 < 14);
-  CHECK(static_cast<double>(s.order_lines) / static_cast<double>(s.orders) > 1.5);
-  CHECK(static_cast<double>(s.order_lines) / static_cast<double>(s.orders) < 3.0);
-  CHECK(static_cast<double>(s.tickets) / 600 / 3 > 0.3);
-  CHECK(static_cast<double>(s.tickets) / 600 / 3 < 0.8);
+  CHECK(confirmed / 600 > 8);
+  CHECK(confirmed / 600 < 12);
+  const double lines = static_cast<double>(count_of(db,
+      "SELECT COUNT(*) FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id "
+      "WHERE o.state IN ('confirmed','done') AND l.display_type IS NULL"));
+  CHECK(lines / confirmed > 2.6);
+  CHECK(lines / confirmed < 3.4);
+  CHECK(static_cast<double>(s.order_lines) / static_cast<double>(s.orders) > 2.6);
+  CHECK(static_cast<double>(s.order_lines) / static_cast<double>(s.orders) < 3.4);
+  CHECK(static_cast<double>(s.tickets) / 600 > 0.8);
+  CHECK(static_cast<double>(s.tickets) / 600 < 1.25);
+  const double answered = static_cast<double>(count_of(db, "SELECT COUNT(*) FROM survey_answer WHERE state = 'done'"));
+  CHECK(answered / 600 > 0.38);
+  CHECK(answered / 600 < 0.65);
 
   // Three segments plus unclassified customers.
   CHECK(count_of(db, "SELECT COUNT(DISTINCT segment_id) FROM res_partner WHERE is_customer = 1") == 3);
