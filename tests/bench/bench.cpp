@@ -5,7 +5,7 @@
 //
 //   cskpi-bench [--customers N] [--seed N] [--dir DIR] [--pg CONNINFO] [--repeat N]
 //               [--only sqlite3|postgresql] [--generate-only | --no-generate]
-//               [--print-config sqlite3|postgresql]
+//               [--print-config sqlite3|postgresql] [--parallel-reads 1|2]
 //
 // The demo ERP is generated once per (size, seed) and reused on later runs.
 // Results: one line per run on stdout, and a Markdown table row for
@@ -13,7 +13,9 @@
 // nothing; --no-generate measures data prepared before (it fails if the
 // SQLite file is missing and does not look at the PostgreSQL database
 // itself); --only measures one backend; --print-config prints the engine
-// configuration it would use (for `cskpi compute --config`) and exits. tests/bench/run.sh uses these to time
+// configuration it would use (for `cskpi compute --config`) and exits;
+// --parallel-reads sets the PostgreSQL source's "parallel_reads" (default:
+// the engine's, two connections). tests/bench/run.sh uses these to time
 // cskpi among its peers.
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -47,6 +49,7 @@ struct Options {
   int repeat = 1;
   std::string only;  // empty: both backends
   std::string print_config;
+  int parallel_reads = 0;  // 0: the engine's default
   bool generate = true, measure = true;
 };
 
@@ -64,8 +67,11 @@ const char *const kAsOf = "2025-12-31";
 const char *kTables[] = {"kpis", "cohort_retention", "cohort_revenue", "ticket_breakdown",
                          "health", "detractor_followups", "data_quality"};
 
-std::string config_for(const std::string &backend, const std::string &conn, const std::string &as_of) {
-  json::object c{{"source", {{"backend", backend}, {"connection", conn}, {"profile", "demo"}}},
+std::string config_for(const std::string &backend, const std::string &conn, const std::string &as_of,
+                       int parallel_reads = 0) {
+  json::object source{{"backend", backend}, {"connection", conn}, {"profile", "demo"}};
+  if (parallel_reads > 0) source["parallel_reads"] = parallel_reads;
+  json::object c{{"source", source},
                  {"as_of", as_of},
                  {"timezone", "America/Sao_Paulo"},
                  {"sla_hours", {{"urgent", 8}, {"default", 72}}},
@@ -276,6 +282,7 @@ Options parse(int argc, char **argv) {
     else if (k == "--repeat") o.repeat = std::stoi(v);
     else if (k == "--only") o.only = v == "sqlite" ? "sqlite3" : v;
     else if (k == "--print-config") o.print_config = v == "sqlite" ? "sqlite3" : v;
+    else if (k == "--parallel-reads") o.parallel_reads = std::stoi(v);
     else throw std::runtime_error("unknown option " + k);
   }
   if (!o.only.empty() && o.only != "sqlite3" && o.only != "postgresql")
@@ -323,7 +330,7 @@ int main(int argc, char **argv) {
         ok = ok && s.ok;
       }
       if (pg) {
-        Measure p = measure(config_for("postgresql", pg_conn, kAsOf));
+        Measure p = measure(config_for("postgresql", pg_conn, kAsOf, o.parallel_reads));
         report("postgresql", o, p);
         ok = ok && p.ok;
       }
