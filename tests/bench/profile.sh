@@ -41,10 +41,10 @@ cat "$out/run.log"
 
 echo
 echo "== CPU samples by process (whole machine, during the run)"
-perf report -i "$out/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | sed -E 's/ +$//' | head -8
+perf report -i "$out/perf.data" --no-children --sort comm --stdio 2>/dev/null | grep -E '^ +[0-9]' | sed -E 's/ +$//' | head -8 || true
 for comm in postgres cskpi-bench; do
   echo
   echo "== hottest functions in $comm (self time, % of that process's samples)"
   perf report -i "$out/perf.data" --comms "$comm" --no-children --sort dso,symbol --stdio -g none --percentage relative 2>/dev/null |
-    grep -E '^ +[0-9]' | sed -E 's/ +- +- *$//; s/ +$//' | head -"$top"
+    grep -E '^ +[0-9]' | sed -E 's/ +- +- *$//; s/ +$//' | head -"$top" || true
 done
