@@ -20,29 +20,16 @@
 #include "engine/engine.hpp"
 #include "source/loader.hpp"
 #include "source/profile.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace cskpi;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cskpi_check_XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string &rel, const std::string &text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-  }
-};
+using cskpi::test::TempDir;
 
-bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+using cskpi::test::contains;
 
 // A canonical SQLite ERP: customers, order_lines, invoices and tickets
 // tables, clean rows (no feedback, subscriptions or retention_costs table).

@@ -14,6 +14,7 @@
 #include "source/loader.hpp"
 #include "source/profile.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace cskpi;
 using cskpi::test::day;
@@ -22,23 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cskpi_loader_XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string &rel, const std::string &text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-  }
-};
+using cskpi::test::TempDir;
 
-bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+using cskpi::test::contains;
 
 const char *const kSchema[] = {
     "CREATE TABLE customers (customer_id TEXT, name TEXT, created_on DATE, segment TEXT)",

@@ -18,6 +18,7 @@
 #include "source/profile.hpp"
 #include "support/dataset_builder.hpp"
 #include "support/mariadb.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace cskpi;
 using cskpi::test::day;
@@ -26,7 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+using cskpi::test::contains;
 
 struct MyDb {
   std::unique_ptr<soci::session> s;
@@ -64,21 +65,7 @@ Dataset load(MyDb &db, const std::string &as_of, const Settings &s = settings(),
   return load_dataset(*db.s, "mysql", p, s, day(as_of), hooks);
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cskpi_my_XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string &rel, const std::string &text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-  }
-};
+using cskpi::test::TempDir;
 
 std::string profile_error(MyDb &db, const Profile &p) {
   try {

@@ -16,6 +16,7 @@
 #include "source/loader.hpp"
 #include "source/profile.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace cskpi;
 using cskpi::test::day;
@@ -33,7 +34,7 @@ const char *pg_connection() { return std::getenv("CSKPI_PG_CONNECTION"); }
     return;                                                                   \
   }
 
-bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+using cskpi::test::contains;
 
 // A session whose search_path is a fresh schema, dropped on destruction.
 struct PgDb {
@@ -87,21 +88,7 @@ Dataset load(PgDb &db, const std::string &as_of, const Settings &s = settings(),
   return load_dataset(*db.s, "postgresql", p, s, day(as_of), hooks);
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cskpi_pg_XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string &rel, const std::string &text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-  }
-};
+using cskpi::test::TempDir;
 
 std::string profile_error(PgDb &db, const Profile &p) {
   try {

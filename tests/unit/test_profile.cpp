@@ -10,30 +10,16 @@
 #include "core/errors.hpp"
 #include "source/canonical.hpp"
 #include "source/profile.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace cskpi;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh directory under the system temp dir, removed at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cskpi_profile_XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string &rel, const std::string &text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-  }
-};
+using cskpi::test::TempDir;
 
-bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+using cskpi::test::contains;
 
 std::string error_of(const std::string &name, const std::string &dialect = "sqlite3") {
   try {

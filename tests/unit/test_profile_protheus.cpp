@@ -31,13 +31,14 @@
 #include "source/loader.hpp"
 #include "source/profile.hpp"
 #include "support/pg.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace cskpi;
 namespace fs = std::filesystem;
 
 namespace {
 
-bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+using cskpi::test::contains;
 
 // Every table of the profile for one company suffix (only the columns read,
 // plus the control columns).
@@ -146,21 +147,7 @@ double kpi(const KpiResults &r, const char *name, const char *month, const std::
   return r.get(*m, static_cast<std::size_t>(p), static_cast<std::size_t>(it - r.slot_names().begin()));
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "cskpi_protheus_XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string &rel, const std::string &text) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel) << text;
-  }
-};
+using cskpi::test::TempDir;
 
 }  // namespace
 
