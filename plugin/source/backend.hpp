@@ -70,6 +70,19 @@ struct Chunk {
   std::size_t rows = 0;
   std::vector<ColumnBuffer> cols;
 
+  // Sizes every column buffer for kChunkRows rows (once per statement; the
+  // backends then fill rows 0..n-1 in place).
+  void reserve_rows() {
+    for (auto &col : cols) {
+      col.ind.resize(kChunkRows);
+      switch (col.wire) {
+        case Wire::text: col.text.resize(kChunkRows); break;
+        case Wire::int64: col.ints.resize(kChunkRows); break;
+        case Wire::real: col.reals.resize(kChunkRows); break;
+      }
+    }
+  }
+
   bool null(std::size_t c, std::size_t r) const { return cols[c].ind[r] == soci::i_null; }
   std::string_view text(std::size_t c, std::size_t r) const { return cols[c].text[r]; }
   long long integer(std::size_t c, std::size_t r) const { return cols[c].ints[r]; }

@@ -329,14 +329,7 @@ class MysqlBackend final : public Backend {
     if (!res) throw failure(cn);
     if (mysql_num_fields(res.get()) != chunk.cols.size())
       throw DbFailure("unexpected result layout (column count differs)", true);
-    for (auto &col : chunk.cols) {
-      col.ind.resize(kChunkRows);
-      switch (col.wire) {
-        case Wire::text: col.text.resize(kChunkRows); break;
-        case Wire::int64: col.ints.resize(kChunkRows); break;
-        case Wire::real: col.reals.resize(kChunkRows); break;
-      }
-    }
+    chunk.reserve_rows();
     std::size_t n = 0;
     while (MYSQL_ROW row = mysql_fetch_row(res.get())) {
       parse_row(row, mysql_fetch_lengths(res.get()), chunk, n);

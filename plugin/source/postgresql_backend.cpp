@@ -294,14 +294,7 @@ class PostgresqlBackend final : public Backend {
       if (PQresultStatus(r.get()) != PGRES_COPY_OUT) throw failure(cn, r.get());
     }
     CopyGuard guard(cn);
-    for (auto &col : chunk.cols) {
-      col.ind.resize(kChunkRows);
-      switch (col.wire) {
-        case Wire::text: col.text.resize(kChunkRows); break;
-        case Wire::int64: col.ints.resize(kChunkRows); break;
-        case Wire::real: col.reals.resize(kChunkRows); break;
-      }
-    }
+    chunk.reserve_rows();
     std::size_t n = 0;
     char *buf = nullptr;
     int len;

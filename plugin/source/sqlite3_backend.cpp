@@ -204,14 +204,7 @@ class Sqlite3Backend final : public Backend {
     const std::size_t cols = chunk.cols.size();
     if (static_cast<std::size_t>(sq::sqlite3_column_count(raw)) != cols)
       throw DbFailure("the wrapped SELECT returned an unexpected number of columns", false);
-    for (auto &col : chunk.cols) {
-      col.ind.resize(kChunkRows);
-      switch (col.wire) {
-        case Wire::text: col.text.resize(kChunkRows); break;
-        case Wire::int64: col.ints.resize(kChunkRows); break;
-        case Wire::real: col.reals.resize(kChunkRows); break;
-      }
-    }
+    chunk.reserve_rows();
     std::size_t n = 0;
     while ((rc = sq::sqlite3_step(raw)) == SQLITE_ROW) {
       for (std::size_t c = 0; c < cols; ++c) {
