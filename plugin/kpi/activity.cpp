@@ -6,6 +6,19 @@
 namespace cskpi {
 namespace {
 
+// Adds [b, e) to customer c's spells, whose intervals arrive sorted by start
+// (c's spells are the last ones in act): merged into the last spell when it
+// overlaps or touches it. An empty interval adds nothing.
+void append_interval(Activity &act, std::size_t c, Day b, Day e) {
+  if (e <= b) return;
+  if (act.offset[c] < act.start.size() && b <= act.end.back()) {
+    act.end.back() = std::max(act.end.back(), e);
+  } else {
+    act.start.push_back(b);
+    act.end.push_back(e);
+  }
+}
+
 // Groups (customer, [begin, end)) intervals per customer and merges the ones
 // that overlap or touch into maximal spells. The grouping is a counting sort
 // by customer (linear; an indirect sort of 10M order lines was the slowest
@@ -28,16 +41,7 @@ Activity merge_intervals(std::size_t customers, const std::vector<std::uint32_t>
     act.offset[c] = static_cast<std::uint32_t>(act.start.size());
     auto from = interval.begin() + first[c], to = interval.begin() + first[c + 1];
     std::sort(from, to);
-    for (auto it = from; it != to; ++it) {
-      auto [b, e] = *it;
-      if (e <= b) continue;  // empty interval
-      if (act.offset[c] < act.start.size() && b <= act.end.back()) {
-        act.end.back() = std::max(act.end.back(), e);
-      } else {
-        act.start.push_back(b);
-        act.end.push_back(e);
-      }
-    }
+    for (auto it = from; it != to; ++it) append_interval(act, c, it->first, it->second);
   }
   act.offset[customers] = static_cast<std::uint32_t>(act.start.size());
   return act;
@@ -79,16 +83,7 @@ Activity Activity::from_orders(const Dataset &data, int window_days) {
     act.offset[c] = static_cast<std::uint32_t>(act.start.size());
     const auto from = days.begin() + pos[c + 1], to = c + 1 < customers ? days.begin() + pos[c + 2] : days.end();
     std::sort(from, to);
-    for (auto it = from; it != to; ++it) {
-      const Day b = *it, e = *it + window_days;
-      if (e <= b) continue;  // empty interval (no window)
-      if (act.offset[c] < act.start.size() && b <= act.end.back()) {
-        act.end.back() = std::max(act.end.back(), e);
-      } else {
-        act.start.push_back(b);
-        act.end.push_back(e);
-      }
-    }
+    for (auto it = from; it != to; ++it) append_interval(act, c, *it, *it + window_days);
   }
   act.offset[customers] = static_cast<std::uint32_t>(act.start.size());
   return act;
