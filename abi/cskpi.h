@@ -114,10 +114,10 @@ CSKPI_API cskpi_status cskpi_engine_set_log(cskpi_engine *engine, cskpi_log_fn f
 CSKPI_API cskpi_status cskpi_engine_set_progress(cskpi_engine *engine, cskpi_progress_fn fn, void *user);
 
 /* Computes one table. request_json may be NULL or "{}" for the period KPIs;
- * keys: "table" ("kpis" default, "cohort_retention", "cohort_revenue",
- * "ticket_breakdown", "health", "detractor_followups", "data_quality",
- * "sources" (rows read per source), "profile_check" (every source read on
- * its own, at most "limit" rows, default 1000: status and findings; docs/cli.md)),
+ * keys: "table" ("kpis" default; every table is listed in docs/kpis.md §12.2,
+ * and CSKPI_NOT_FOUND's message for an unknown name lists them too;
+ * "profile_check" reads every source on its own, at most "limit" rows,
+ * default 1000: status and findings, docs/cli.md),
  * "as_of", "granularity", "from", "to" (dates narrowing the reported periods).
  * The engine reads the source once per as_of and keeps the model for later
  * requests ("reload": true forces a new read). On success *out_result is a

@@ -19,6 +19,7 @@ const char *kUsage =
     "  compute   compute KPIs or one table and print them\n"
     "              --config FILE [--as-of DATE] [--granularity day|week|month|quarter|year]\n"
     "              [--table NAME] [--from DATE] [--to DATE] [--json]\n"
+    "            (tables: docs/kpis.md section 12.2; an unknown NAME lists them)\n"
     "  nightly   write the KPI snapshot of as_of into the target database\n"
     "              --config FILE [--as-of DATE] [--granularities month,week] [--lookback N]\n"
     "  check-profile  read every source of the profile (at most N rows each) and say what\n"

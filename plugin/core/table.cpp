@@ -1,6 +1,7 @@
 #include "core/table.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 #include <boost/json.hpp>
 
@@ -9,6 +10,16 @@ namespace cskpi {
 std::size_t Table::add_column(std::string name, ColumnType type) {
   columns_.push_back(Column{std::move(name), type, {}, {}, {}, {}});
   return columns_.size() - 1;
+}
+
+Table::Table(const TableSchema &schema) : name_(schema.name) {
+  for (const ColumnSpec &c : schema.columns) add_column(c.name, c.type);
+}
+
+std::size_t Table::column_index(std::string_view name) const {
+  int i = find_column(name);
+  if (i < 0) throw std::logic_error("table '" + name_ + "' declares no column '" + std::string(name) + "'");
+  return static_cast<std::size_t>(i);
 }
 
 int Table::find_column(std::string_view name) const {

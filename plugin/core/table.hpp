@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,9 +24,26 @@ struct Column {
   std::vector<std::uint8_t> null;  // 1 = null, every column
 };
 
+// One declared column of a result table. `nullable` is what the snapshot
+// table (sql/migrations) declares: false = NOT NULL there.
+struct ColumnSpec {
+  const char *name;
+  ColumnType type;
+  bool nullable;
+};
+
+// A result table's name and columns, declared once beside the code that fills
+// it and listed in the table registry (plugin/engine/table_registry.cpp).
+struct TableSchema {
+  const char *name;
+  std::span<const ColumnSpec> columns;
+};
+
 class Table {
  public:
   explicit Table(std::string name) : name_(std::move(name)) {}
+  // An empty table with the schema's name and columns, in declared order.
+  explicit Table(const TableSchema &schema);
 
   const std::string &name() const { return name_; }
   std::size_t add_column(std::string name, ColumnType type);
@@ -34,6 +52,9 @@ class Table {
   const Column &column(std::size_t i) const { return columns_[i]; }
   // Index of the column named name, or -1.
   int find_column(std::string_view name) const;
+  // Index of the column named name; throws std::logic_error when there is none
+  // (a column used by the code but missing from the table's declaration).
+  std::size_t column_index(std::string_view name) const;
 
   // Append one value to column col; every column must get one value per row.
   void push_text(std::size_t col, std::string_view v);

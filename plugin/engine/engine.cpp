@@ -1,6 +1,7 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -9,11 +10,10 @@
 #include <boost/json.hpp>
 
 #include "core/errors.hpp"
+#include "engine/table_registry.hpp"
 #include "kpi/activity.hpp"
-#include "kpi/cohorts.hpp"
 #include "kpi/cost.hpp"
 #include "kpi/flow.hpp"
-#include "kpi/health.hpp"
 #include "kpi/purchase.hpp"
 #include "kpi/revenue.hpp"
 #include "kpi/support.hpp"
@@ -24,13 +24,6 @@
 
 namespace cskpi {
 namespace json = boost::json;
-
-const std::vector<std::string> &table_names() {
-  static const std::vector<std::string> names{"kpis",   "cohort_retention",    "cohort_revenue", "ticket_breakdown",
-                                              "health", "detractor_followups", "data_quality", "sources",
-                                              "profile_check"};
-  return names;
-}
 
 Request parse_request(const std::string &json_text) {
   Request r;
@@ -172,40 +165,36 @@ KpiResults Engine::compute_kpis(const Dataset &data, Granularity g) {
   return out;
 }
 
-Table Engine::compute_table(const Dataset &data, Granularity g, const std::string &name) {
-  if (name == "data_quality") return data_quality_table(data);
-  if (name == "sources") return sources_table(data);
-  const bool known = name == "cohort_retention" || name == "cohort_revenue" || name == "ticket_breakdown" ||
-                     name == "health" || name == "detractor_followups";
-  if (!known) {
-    std::string list;
-    for (const auto &n : table_names()) list += (list.empty() ? "" : ", ") + n;
-    throw NotFoundError("unknown table '" + name + "' (tables: " + list + ")");
-  }
+Table Engine::compute_table(const Dataset &data, Granularity g, const std::string &name, Day from, Day to) {
+  const TableDecl &table = require_table(name);
   Settings s = settings_;
   s.granularity = g;
+  TableCall call{.settings = s, .as_of = data.as_of, .data = &data, .from = from, .to = to, .limit = Request{}.limit};
+  // Prepare what the table reads, nothing more.
   std::unique_ptr<Derived> scratch;
-  Derived &d = derived(data, scratch);
-  KpiContext ctx{data, s, d.grid(g), d.activity};
-  if (name == "cohort_retention") return cohort_retention_table(ctx);
-  if (name == "cohort_revenue") return cohort_revenue_table(ctx);
-  if (name == "ticket_breakdown") return ticket_breakdown_table(ctx);
-  if (name == "health") return health_table(ctx);
-  return detractor_followups_table(ctx);
+  std::optional<KpiContext> ctx;
+  std::optional<KpiResults> kpis;
+  if (table.input == TableInput::kpi_context) {
+    Derived &d = derived(data, scratch);
+    ctx.emplace(data, s, d.grid(g), d.activity);
+    call.ctx = &*ctx;
+  } else if (table.input == TableInput::kpi_results) {
+    kpis.emplace(compute_kpis(data, g));
+    call.kpis = &*kpis;
+  }
+  return table.compute(call);
 }
 
 Table Engine::compute(const Request &request) {
   Day as_of = request.as_of != kNoDay ? request.as_of : resolve_as_of(settings_);
   Granularity g = request.granularity.value_or(settings_.granularity);
   // Fail on a bad table name before reading anything.
-  if (std::find(table_names().begin(), table_names().end(), request.table) == table_names().end())
-    return compute_table(Dataset{}, g, request.table);
-  // The profile check reads each source on its own (limited), not the model.
-  if (request.table == "profile_check") return profile_check_table(settings_, request.limit, as_of);
+  const TableDecl &table = require_table(request.table);
+  if (table.input == TableInput::source)
+    return table.compute(TableCall{.settings = settings_, .as_of = as_of, .limit = request.limit});
   const Dataset &data = dataset(as_of, request.reload);
   progress("compute", 0, 1);
-  Table t = request.table == "kpis" ? kpi_long_table(compute_kpis(data, g), request.from, request.to)
-                                    : compute_table(data, g, request.table);
+  Table t = compute_table(data, g, request.table, request.from, request.to);
   progress("compute", 1, 1);
   return t;
 }

@@ -27,8 +27,7 @@ struct Request {
 };
 Request parse_request(const std::string &json_text);  // throws ConfigError
 
-// Names of the tables a request may ask for, "kpis" first.
-const std::vector<std::string> &table_names();
+// The tables a request may ask for: engine/table_registry.hpp.
 
 class Engine {
  public:
@@ -52,8 +51,11 @@ class Engine {
   Table compute(const Request &request);
   // Every period KPI for a granularity, as matrices.
   KpiResults compute_kpis(const Dataset &data, Granularity g);
-  // A named table other than "kpis" for a granularity.
-  Table compute_table(const Dataset &data, Granularity g, const std::string &name);
+  // A table of the registry (engine/table_registry.hpp) for a granularity;
+  // [from, to] narrows the periods of "kpis". Throws NotFoundError for an
+  // unknown name. A table with input source ignores data.
+  Table compute_table(const Dataset &data, Granularity g, const std::string &name, Day from = kNoDay,
+                      Day to = kNoDay);
 
  private:
   Settings settings_;
@@ -71,10 +73,34 @@ class Engine {
 
 // The long form of the period KPIs (one row per kpi, period, segment) with
 // the comparisons of kpi-spec §11; periods outside [from, to] are left out.
+inline constexpr ColumnSpec kKpisColumns[] = {
+    {"kpi", ColumnType::text, false},
+    {"granularity", ColumnType::text, false},
+    {"period_start", ColumnType::date, false},
+    {"segment", ColumnType::text, false},
+    {"value", ColumnType::real, true},
+    {"partial", ColumnType::boolean, false},
+    {"value_previous", ColumnType::real, true},
+    {"change_previous", ColumnType::real, true},
+    {"change_rate_previous", ColumnType::real, true},
+    {"value_year_ago", ColumnType::real, true},
+    {"change_year_ago", ColumnType::real, true},
+    {"change_rate_year_ago", ColumnType::real, true}};
+inline constexpr TableSchema kKpisTable{"kpis", kKpisColumns};
 Table kpi_long_table(const KpiResults &results, Day from = kNoDay, Day to = kNoDay);
-// Data-quality findings of a run (kpi-spec §12).
+// Data-quality findings of a run (docs/kpis.md §11.1).
+inline constexpr ColumnSpec kDataQualityColumns[] = {
+    {"source", ColumnType::text, false},
+    {"reason", ColumnType::text, false},
+    {"rows", ColumnType::int64, true},
+    {"action", ColumnType::text, true}};
+inline constexpr TableSchema kDataQualityTable{"data_quality", kDataQualityColumns};
 Table data_quality_table(const Dataset &data);
-// Rows read per source of the run, and which optional sources are present.
+// Rows read per source of the run (docs/kpis.md §11.2).
+inline constexpr ColumnSpec kSourcesColumns[] = {
+    {"source", ColumnType::text, false},
+    {"rows_read", ColumnType::int64, false}};
+inline constexpr TableSchema kSourcesTable{"sources", kSourcesColumns};
 Table sources_table(const Dataset &data);
 
 // The "profile_check" table (plugin/engine/profile_check.cpp, docs/cli.md
@@ -85,6 +111,17 @@ Table sources_table(const Dataset &data);
 // cannot be read is a row, not an exception; ConfigError and SourceError (the
 // database is unreachable) still throw. `as_of` dates the "after as_of"
 // finding.
+inline constexpr ColumnSpec kProfileCheckColumns[] = {
+    {"source", ColumnType::text, false},
+    {"status", ColumnType::text, false},
+    {"mandatory", ColumnType::boolean, false},
+    {"rows", ColumnType::int64, true},
+    {"customer_id_null_rate", ColumnType::real, true},
+    {"date_null_rate", ColumnType::real, true},
+    {"min_date", ColumnType::date, true},
+    {"max_date", ColumnType::date, true},
+    {"findings", ColumnType::text, false}};
+inline constexpr TableSchema kProfileCheckTable{"profile_check", kProfileCheckColumns};
 Table profile_check_table(const Settings &settings, std::int64_t limit, Day as_of);
 
 }  // namespace cskpi

@@ -395,16 +395,12 @@ class Checker {
   }
 
   Table table(const std::vector<CheckRow> &rows) const {
-    Table t("profile_check");
-    auto c_source = t.add_column("source", ColumnType::text);
-    auto c_status = t.add_column("status", ColumnType::text);
-    auto c_mandatory = t.add_column("mandatory", ColumnType::boolean);
-    auto c_rows = t.add_column("rows", ColumnType::int64);
-    auto c_cnull = t.add_column("customer_id_null_rate", ColumnType::real);
-    auto c_dnull = t.add_column("date_null_rate", ColumnType::real);
-    auto c_min = t.add_column("min_date", ColumnType::date);
-    auto c_max = t.add_column("max_date", ColumnType::date);
-    auto c_findings = t.add_column("findings", ColumnType::text);
+    Table t(kProfileCheckTable);
+    const auto c_source = t.column_index("source"), c_status = t.column_index("status"),
+               c_mandatory = t.column_index("mandatory"), c_rows = t.column_index("rows");
+    const auto c_cnull = t.column_index("customer_id_null_rate"), c_dnull = t.column_index("date_null_rate");
+    const auto c_min = t.column_index("min_date"), c_max = t.column_index("max_date"),
+               c_findings = t.column_index("findings");
     for (const auto &r : rows) {
       t.push_text(c_source, r.source);
       t.push_text(c_status, r.status);

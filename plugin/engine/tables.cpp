@@ -29,19 +29,14 @@ std::vector<int> year_ago_index(const PeriodGrid &grid) {
 }  // namespace
 
 Table kpi_long_table(const KpiResults &results, Day from, Day to) {
-  Table t("kpis");
-  auto c_kpi = t.add_column("kpi", ColumnType::text);
-  auto c_gran = t.add_column("granularity", ColumnType::text);
-  auto c_start = t.add_column("period_start", ColumnType::date);
-  auto c_seg = t.add_column("segment", ColumnType::text);
-  auto c_value = t.add_column("value", ColumnType::real);
-  auto c_partial = t.add_column("partial", ColumnType::boolean);
-  auto c_prev = t.add_column("value_previous", ColumnType::real);
-  auto c_prev_ch = t.add_column("change_previous", ColumnType::real);
-  auto c_prev_rate = t.add_column("change_rate_previous", ColumnType::real);
-  auto c_yoy = t.add_column("value_year_ago", ColumnType::real);
-  auto c_yoy_ch = t.add_column("change_year_ago", ColumnType::real);
-  auto c_yoy_rate = t.add_column("change_rate_year_ago", ColumnType::real);
+  Table t(kKpisTable);
+  const auto c_kpi = t.column_index("kpi"), c_gran = t.column_index("granularity"),
+             c_start = t.column_index("period_start"), c_seg = t.column_index("segment"),
+             c_value = t.column_index("value"), c_partial = t.column_index("partial");
+  const auto c_prev = t.column_index("value_previous"), c_prev_ch = t.column_index("change_previous"),
+             c_prev_rate = t.column_index("change_rate_previous");
+  const auto c_yoy = t.column_index("value_year_ago"), c_yoy_ch = t.column_index("change_year_ago"),
+             c_yoy_rate = t.column_index("change_rate_year_ago");
 
   const auto &grid = results.grid();
   const char *gran = granularity_name(grid.granularity());
@@ -73,11 +68,9 @@ Table kpi_long_table(const KpiResults &results, Day from, Day to) {
 }
 
 Table data_quality_table(const Dataset &data) {
-  Table t("data_quality");
-  auto c_source = t.add_column("source", ColumnType::text);
-  auto c_reason = t.add_column("reason", ColumnType::text);
-  auto c_rows = t.add_column("rows", ColumnType::int64);
-  auto c_action = t.add_column("action", ColumnType::text);
+  Table t(kDataQualityTable);
+  const auto c_source = t.column_index("source"), c_reason = t.column_index("reason"), c_rows = t.column_index("rows"),
+             c_action = t.column_index("action");
   for (const auto &[key, f] : data.quality.findings()) {
     t.push_text(c_source, key.first);
     t.push_text(c_reason, key.second);
@@ -88,9 +81,8 @@ Table data_quality_table(const Dataset &data) {
 }
 
 Table sources_table(const Dataset &data) {
-  Table t("sources");
-  auto c_source = t.add_column("source", ColumnType::text);
-  auto c_rows = t.add_column("rows_read", ColumnType::int64);
+  Table t(kSourcesTable);
+  const auto c_source = t.column_index("source"), c_rows = t.column_index("rows_read");
   for (const auto &[source, rows] : data.rows_read) {
     t.push_text(c_source, source);
     t.push_int(c_rows, rows);

@@ -56,13 +56,9 @@ struct KeyColumns {
   std::size_t cohort_start, period_offset, period_start, segment;
 };
 
-KeyColumns add_key_columns(Table &t) {
-  KeyColumns k{};
-  k.cohort_start = t.add_column("cohort_start", ColumnType::date);
-  k.period_offset = t.add_column("period_offset", ColumnType::int64);
-  k.period_start = t.add_column("period_start", ColumnType::date);
-  k.segment = t.add_column("segment", ColumnType::text);
-  return k;
+KeyColumns key_columns(const Table &t) {
+  return {t.column_index("cohort_start"), t.column_index("period_offset"), t.column_index("period_start"),
+          t.column_index("segment")};
 }
 
 std::string_view slot_name(const KpiContext &ctx, std::size_t slot) {
@@ -147,11 +143,10 @@ std::vector<double> cohort_revenues(const KpiContext &ctx, const std::vector<int
 }  // namespace
 
 Table cohort_retention_table(const KpiContext &ctx) {
-  Table t("cohort_retention");
-  KeyColumns key = add_key_columns(t);
-  std::size_t size_col = t.add_column("size", ColumnType::int64);
-  std::size_t retained_col = t.add_column("retained", ColumnType::int64);
-  std::size_t rate_col = t.add_column("rate", ColumnType::real);
+  Table t(kCohortRetentionTable);
+  const KeyColumns key = key_columns(t);
+  const std::size_t size_col = t.column_index("size"), retained_col = t.column_index("retained"),
+                    rate_col = t.column_index("rate");
 
   Triangle tri(ctx.grid.size(), slot_count(ctx));
   std::vector<int> cohort = cohort_of_customers(ctx);
@@ -168,11 +163,10 @@ Table cohort_retention_table(const KpiContext &ctx) {
 }
 
 Table cohort_revenue_table(const KpiContext &ctx) {
-  Table t("cohort_revenue");
-  KeyColumns key = add_key_columns(t);
-  std::size_t revenue_col = t.add_column("revenue", ColumnType::real);
-  std::size_t base_col = t.add_column("base_revenue", ColumnType::real);
-  std::size_t ratio_col = t.add_column("ratio", ColumnType::real);
+  Table t(kCohortRevenueTable);
+  const KeyColumns key = key_columns(t);
+  const std::size_t revenue_col = t.column_index("revenue"), base_col = t.column_index("base_revenue"),
+                    ratio_col = t.column_index("ratio");
   if (!ctx.data.present.invoices) return t;  // unavailable: no rows, never zeros
 
   Triangle tri(ctx.grid.size(), slot_count(ctx));

@@ -18,6 +18,15 @@ namespace cskpi {
 //   rate (real)           retained / size
 // Rows are ordered by segment ("all" first, then segments in dictionary
 // order), cohort_start, period_offset. Customers without spells have no cohort.
+inline constexpr ColumnSpec kCohortRetentionColumns[] = {
+    {"cohort_start", ColumnType::date, false},
+    {"period_offset", ColumnType::int64, false},
+    {"period_start", ColumnType::date, false},
+    {"segment", ColumnType::text, false},
+    {"size", ColumnType::int64, true},
+    {"retained", ColumnType::int64, true},
+    {"rate", ColumnType::real, true}};
+inline constexpr TableSchema kCohortRetentionTable{"cohort_retention", kCohortRetentionColumns};
 Table cohort_retention_table(const KpiContext &ctx);
 
 // Table "cohort_revenue", same rows as cohort_retention:
@@ -28,6 +37,15 @@ Table cohort_retention_table(const KpiContext &ctx);
 //   ratio (real)          revenue / base_revenue; null when base_revenue <= 0
 // Without an invoices source the table keeps its columns but has no rows
 // (unavailable, never 0).
+inline constexpr ColumnSpec kCohortRevenueColumns[] = {
+    {"cohort_start", ColumnType::date, false},
+    {"period_offset", ColumnType::int64, false},
+    {"period_start", ColumnType::date, false},
+    {"segment", ColumnType::text, false},
+    {"revenue", ColumnType::real, true},
+    {"base_revenue", ColumnType::real, true},
+    {"ratio", ColumnType::real, true}};
+inline constexpr TableSchema kCohortRevenueTable{"cohort_revenue", kCohortRevenueColumns};
 Table cohort_revenue_table(const KpiContext &ctx);
 
 }  // namespace cskpi

@@ -206,16 +206,13 @@ void sort_rows(std::vector<Scored> &rows, const Dictionary &ids) {
 
 Table write_table(const KpiContext &ctx, const std::vector<Scored> &rows) {
   const Dataset &data = ctx.data;
-  Table t("health");
-  std::size_t id = t.add_column("customer_id", ColumnType::text);
-  std::size_t segment = t.add_column("segment", ColumnType::text);
-  std::size_t score = t.add_column("score", ColumnType::real);
-  std::size_t band = t.add_column("band", ColumnType::text);
+  Table t(kHealthTable);
+  const std::size_t id = t.column_index("customer_id"), segment = t.column_index("segment"),
+                    score = t.column_index("score"), band = t.column_index("band");
   static const char *const names[kComponents] = {"recency", "frequency", "monetary", "support", "voice", "payment"};
   std::array<std::size_t, kComponents> part{};
-  for (std::size_t i = 0; i < part.size(); ++i) part[i] = t.add_column(names[i], ColumnType::real);
-  std::size_t revenue = t.add_column("revenue_365d", ColumnType::real);
-  std::size_t since = t.add_column("days_since_last_order", ColumnType::int64);
+  for (std::size_t i = 0; i < part.size(); ++i) part[i] = t.column_index(names[i]);
+  const std::size_t revenue = t.column_index("revenue_365d"), since = t.column_index("days_since_last_order");
   for (const Scored &r : rows) {
     t.push_text(id, data.customers.ids.name(r.customer));
     t.push_text(segment, data.segments.name(data.customers.segment[r.customer]));

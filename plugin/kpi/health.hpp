@@ -17,6 +17,20 @@ namespace cskpi {
 //                     null when the component's source is absent)
 //   revenue_365d (real)            invoice revenue in [as_of - 364, as_of]; null without invoices
 //   days_since_last_order (int64)  as_of - last order day; null without any order
+inline constexpr ColumnSpec kHealthColumns[] = {
+    {"customer_id", ColumnType::text, false},
+    {"segment", ColumnType::text, false},
+    {"score", ColumnType::real, true},
+    {"band", ColumnType::text, true},
+    {"recency", ColumnType::real, true},
+    {"frequency", ColumnType::real, true},
+    {"monetary", ColumnType::real, true},
+    {"support", ColumnType::real, true},
+    {"voice", ColumnType::real, true},
+    {"payment", ColumnType::real, true},
+    {"revenue_365d", ColumnType::real, true},
+    {"days_since_last_order", ColumnType::int64, true}};
+inline constexpr TableSchema kHealthTable{"health", kHealthColumns};
 Table health_table(const KpiContext &ctx);
 
 // Customers per band of a health table, for the demo printout.

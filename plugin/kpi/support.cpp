@@ -316,15 +316,15 @@ std::span<const ValueCount> counts_in(const std::vector<ValueCount> &counts, std
 
 struct BreakdownColumns {
   std::size_t period_start, dimension, value, opened, share, previous, change, change_rate;
-  explicit BreakdownColumns(Table &t)
-      : period_start(t.add_column("period_start", ColumnType::date)),
-        dimension(t.add_column("dimension", ColumnType::text)),
-        value(t.add_column("value", ColumnType::text)),
-        opened(t.add_column("tickets_opened", ColumnType::int64)),
-        share(t.add_column("share", ColumnType::real)),
-        previous(t.add_column("tickets_opened_previous", ColumnType::int64)),
-        change(t.add_column("change", ColumnType::int64)),
-        change_rate(t.add_column("change_rate", ColumnType::real)) {}
+  explicit BreakdownColumns(const Table &t)
+      : period_start(t.column_index("period_start")),
+        dimension(t.column_index("dimension")),
+        value(t.column_index("value")),
+        opened(t.column_index("tickets_opened")),
+        share(t.column_index("share")),
+        previous(t.column_index("tickets_opened_previous")),
+        change(t.column_index("change")),
+        change_rate(t.column_index("change_rate")) {}
 };
 
 void write_period(Table &table, const BreakdownColumns &col, Day start, const char *dimension, const Dictionary &names,
@@ -349,7 +349,7 @@ void write_period(Table &table, const BreakdownColumns &col, Day start, const ch
 }  // namespace
 
 Table ticket_breakdown_table(const KpiContext &ctx) {
-  Table table("ticket_breakdown");
+  Table table(kTicketBreakdownTable);
   const BreakdownColumns col(table);
   if (!ctx.data.present.tickets) return table;
   struct Dimension {

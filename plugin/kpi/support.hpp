@@ -30,6 +30,16 @@ void compute_support(const KpiContext &ctx, KpiResults &out);
 // change_rate (real: change / previous, null when previous is 0). Rows sorted
 // by period, dimension, tickets_opened descending, value. No rows when the
 // tickets source is absent.
+inline constexpr ColumnSpec kTicketBreakdownColumns[] = {
+    {"period_start", ColumnType::date, false},
+    {"dimension", ColumnType::text, false},
+    {"value", ColumnType::text, false},
+    {"tickets_opened", ColumnType::int64, true},
+    {"share", ColumnType::real, true},
+    {"tickets_opened_previous", ColumnType::int64, true},
+    {"change", ColumnType::int64, true},
+    {"change_rate", ColumnType::real, true}};
+inline constexpr TableSchema kTicketBreakdownTable{"ticket_breakdown", kTicketBreakdownColumns};
 Table ticket_breakdown_table(const KpiContext &ctx);
 
 }  // namespace cskpi

@@ -143,13 +143,10 @@ void compute_voice(const KpiContext &ctx, KpiResults &out) {
 }
 
 Table detractor_followups_table(const KpiContext &ctx) {
-  Table table("detractor_followups");
-  const auto customer_id = table.add_column("customer_id", ColumnType::text);
-  const auto segment = table.add_column("segment", ColumnType::text);
-  const auto answered_on = table.add_column("answered_on", ColumnType::date);
-  const auto score = table.add_column("score", ColumnType::int64);
-  const auto open_tickets = table.add_column("open_tickets", ColumnType::int64);
-  const auto revenue = table.add_column("revenue_365d", ColumnType::real);
+  Table table(kDetractorFollowupsTable);
+  const auto customer_id = table.column_index("customer_id"), segment = table.column_index("segment"),
+             answered_on = table.column_index("answered_on"), score = table.column_index("score"),
+             open_tickets = table.column_index("open_tickets"), revenue = table.column_index("revenue_365d");
 
   const Dataset &data = ctx.data;
   for (const auto &r : find_followups(ctx)) {

@@ -19,6 +19,14 @@ void compute_voice(const KpiContext &ctx, KpiResults &out);
 // segment (text), answered_on (date), score (int64), open_tickets (int64,
 // null without a tickets source), revenue_365d (real, null without an
 // invoices source); sorted by revenue_365d descending, then customer_id.
+inline constexpr ColumnSpec kDetractorFollowupsColumns[] = {
+    {"customer_id", ColumnType::text, false},
+    {"segment", ColumnType::text, false},
+    {"answered_on", ColumnType::date, true},
+    {"score", ColumnType::int64, true},
+    {"open_tickets", ColumnType::int64, true},
+    {"revenue_365d", ColumnType::real, true}};
+inline constexpr TableSchema kDetractorFollowupsTable{"detractor_followups", kDetractorFollowupsColumns};
 Table detractor_followups_table(const KpiContext &ctx);
 
 }  // namespace cskpi

@@ -23,12 +23,13 @@ struct Snapshot {
   std::size_t table_rows = 0;  // rows bound for the other tables
 };
 
-// Every cskpi_* table a snapshot writes, cskpi_kpi_value first.
+// Every cskpi_* table a snapshot writes (the registry's tables with a
+// snapshot table, engine/table_registry.hpp), cskpi_kpi_value first.
 const std::vector<std::string> &snapshot_targets();
 
-// Computes every table of the snapshot: the KPIs and the per-granularity
-// tables (cohorts, ticket breakdown, detractor follow-ups) for each
-// granularity, the health and data-quality tables once. With
+// Computes every table of the snapshot: the registry's per-granularity
+// tables (kpis, cohorts, ticket breakdown, detractor follow-ups) for each
+// granularity, its as-of tables (health, data quality) once. With
 // options.lookback_periods = N, period tables keep only rows whose
 // period_start is in the last N periods. Reports progress "compute".
 Snapshot compute_snapshot(Engine &engine, const Dataset &data, const NightlyOptions &options);
