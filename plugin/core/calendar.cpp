@@ -65,6 +65,16 @@ std::string format_day(Day d) {
 
 int weekday_iso(Day d) { return static_cast<int>(date::weekday{to_sys(d)}.iso_encoding()); }
 
+CivilDate civil_date(Day d) {
+  const date::year_month_day ymd{to_sys(d)};
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day())};
+}
+
+Day add_months(Day d, int months) {
+  const date::year_month_day moved = date::year_month_day{to_sys(d)} + date::months{months};
+  return moved.ok() ? from_ymd(moved) : from_ymd(moved.year() / moved.month() / date::last);
+}
+
 Day period_floor(Granularity g, Day d) {
   date::year_month_day ymd{to_sys(d)};
   switch (g) {

@@ -28,6 +28,17 @@ Day parse_day(std::string_view iso);                    // "YYYY-MM-DD"; throws 
 std::string format_day(Day d);                          // "YYYY-MM-DD"
 int weekday_iso(Day d);                                 // 1 = Monday .. 7 = Sunday
 
+// The calendar fields of a day (month 1..12, day 1..31).
+struct CivilDate {
+  int year;
+  unsigned month;
+  unsigned day;
+};
+CivilDate civil_date(Day d);
+// The same day of the month `months` later (earlier when negative), clamped
+// to that month's last day: 2024-01-31 + 1 month = 2024-02-29.
+Day add_months(Day d, int months);
+
 // First day of the period of granularity g that contains d.
 Day period_floor(Granularity g, Day d);
 // First day of the period after the one starting at start.
