@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "support/servers.hpp"
+
 namespace soci { class session; }
 
 namespace cskpi::test {
@@ -29,10 +31,7 @@ std::vector<std::string> mariadb_result_columns(soci::session &db, const std::st
 
 }  // namespace cskpi::test
 
-// Skips the current test (with a warning) when there is no MariaDB server.
-#define CSKPI_REQUIRE_MARIADB(conn_var, dbname)                                   \
-  auto conn_var = ::cskpi::test::mariadb_fresh_database(dbname);                  \
-  if (!conn_var) {                                                                \
-    WARN("CSKPI_MARIADB_CONNECTION not set: MariaDB part skipped (run ctest)");   \
-    return;                                                                       \
-  }
+// conn_var = a fresh database `dbname`, or the test is skipped (by hand) or
+// fails (under ctest: the case lacks its [mariadb] tag).
+#define CSKPI_REQUIRE_MARIADB(conn_var, dbname) \
+  CSKPI_REQUIRE_SERVER(conn_var, ::cskpi::test::mariadb_fresh_database, dbname, "MariaDB", "[mariadb]")

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "support/servers.hpp"
+
 namespace cskpi::test {
 
 // Connection string of the server (CSKPI_PG_CONNECTION), or nullopt when the
@@ -18,10 +20,7 @@ std::optional<std::string> pg_fresh_database(const std::string &name);
 
 }  // namespace cskpi::test
 
-// Skips the current test (with a warning) when there is no PostgreSQL server.
-#define CSKPI_REQUIRE_PG(conn_var, dbname)                                    \
-  auto conn_var = ::cskpi::test::pg_fresh_database(dbname);                   \
-  if (!conn_var) {                                                            \
-    WARN("CSKPI_PG_CONNECTION not set: PostgreSQL part skipped (run ctest)"); \
-    return;                                                                   \
-  }
+// conn_var = a fresh database `dbname`, or the test is skipped (by hand) or
+// fails (under ctest: the case lacks its [pg] tag).
+#define CSKPI_REQUIRE_PG(conn_var, dbname) \
+  CSKPI_REQUIRE_SERVER(conn_var, ::cskpi::test::pg_fresh_database, dbname, "PostgreSQL", "[pg]")

@@ -448,7 +448,7 @@ TEST_CASE("demo profile: mapping facts recomputed from the raw ERP tables", "[de
 
 // PostgreSQL: on the test server ctest starts (CSKPI_PG_CONNECTION), in a
 // database of its own; skipped with a warning without a server.
-TEST_CASE("demo generator on PostgreSQL matches SQLite row for row through the profile", "[demo][postgresql]") {
+TEST_CASE("demo generator on PostgreSQL matches SQLite row for row through the profile", "[demo][postgresql][pg]") {
   CSKPI_REQUIRE_PG(conn, "cskpi_test_demo_generator");
   const DemoOptions o = small_options(5, 300);
   TempDb f("pg_twin");

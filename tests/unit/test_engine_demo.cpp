@@ -139,7 +139,7 @@ TEST_CASE("rows after as_of are ignored and reported") {
   for (Day d : data.order_lines.day) REQUIRE(d <= parse_day(kAsOf));
 }
 
-TEST_CASE("the same demo ERP through SQLite and PostgreSQL gives identical tables") {
+TEST_CASE("the same demo ERP through SQLite and PostgreSQL gives identical tables", "[pg]") {
   CSKPI_REQUIRE_PG(conn, "cskpi_test_engine_demo");
   {
     soci::session pg(soci::postgresql, *conn);

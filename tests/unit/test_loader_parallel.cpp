@@ -35,11 +35,10 @@ namespace {
 
 const char *pg_connection() { return std::getenv("CSKPI_PG_CONNECTION"); }
 
-#define REQUIRE_PG()                                                              \
-  if (!pg_connection()) {                                                         \
-    WARN("CSKPI_PG_CONNECTION is not set: PostgreSQL parallel load test skipped"); \
-    SUCCEED();                                                                    \
-    return;                                                                       \
+#define REQUIRE_PG()                                        \
+  if (!pg_connection()) {                                   \
+    ::cskpi::test::skip_without_server("PostgreSQL", "[pg]"); \
+    return;                                                 \
   }
 
 bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
@@ -283,7 +282,7 @@ void mixed_data(PgDb &db) {
 
 }  // namespace
 
-TEST_CASE("two connections: the same Dataset as one connection, column by column") {
+TEST_CASE("two connections: the same Dataset as one connection, column by column", "[pg]") {
   REQUIRE_PG();
   PgDb db;
   mixed_data(db);
@@ -324,7 +323,7 @@ TEST_CASE("two connections: the same Dataset as one connection, column by column
   check_session_usable(db);
 }
 
-TEST_CASE("two connections: absent optional sources and a customers-only worker part") {
+TEST_CASE("two connections: absent optional sources and a customers-only worker part", "[pg]") {
   REQUIRE_PG();
   PgDb db;
   db.run("CREATE TABLE customers (customer_id text, name text, created_on date, segment text)");
@@ -344,7 +343,7 @@ TEST_CASE("two connections: absent optional sources and a customers-only worker 
   CHECK(two.first_day == day("2023-01-01"));
 }
 
-TEST_CASE("two connections: both read the snapshot the load began with") {
+TEST_CASE("two connections: both read the snapshot the load began with", "[pg]") {
   REQUIRE_PG();
   PgDb db;
   db.canonical_schema();
@@ -395,7 +394,7 @@ TEST_CASE("two connections: both read the snapshot the load began with") {
   CHECK(later.quality.findings().empty());
 }
 
-TEST_CASE("two connections: cancelling while the worker reads") {
+TEST_CASE("two connections: cancelling while the worker reads", "[pg]") {
   REQUIRE_PG();
   PgDb db;
   db.canonical_schema();
@@ -441,7 +440,7 @@ TEST_CASE("two connections: cancelling while the worker reads") {
   CHECK(d.customers.size() == 1);
 }
 
-TEST_CASE("two connections: errors are the one-connection load's") {
+TEST_CASE("two connections: errors are the one-connection load's", "[pg]") {
   REQUIRE_PG();
   PgDb db;
   db.canonical_schema();
@@ -501,7 +500,7 @@ TEST_CASE("two connections: errors are the one-connection load's") {
   }
 }
 
-TEST_CASE("two connections: when the snapshot cannot be shared, one connection reads everything") {
+TEST_CASE("two connections: when the snapshot cannot be shared, one connection reads everything", "[pg]") {
   REQUIRE_PG();
   PgDb db;
   mixed_data(db);
@@ -525,10 +524,10 @@ TEST_CASE("two connections: when the snapshot cannot be shared, one connection r
   check_session_usable(db);
 }
 
-TEST_CASE("engine: source.parallel_reads chooses one or two connections") {
+TEST_CASE("engine: source.parallel_reads chooses one or two connections", "[pg]") {
   auto conn = test::pg_fresh_database("cskpi_parallel_engine_" + std::to_string(getpid()));
   if (!conn) {
-    WARN("CSKPI_PG_CONNECTION not set: PostgreSQL part skipped (run ctest)");
+    ::cskpi::test::skip_without_server("PostgreSQL", "[pg]");
     return;
   }
   const std::string dbname = "cskpi_parallel_engine_" + std::to_string(getpid());
