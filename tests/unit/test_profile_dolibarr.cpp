@@ -22,9 +22,11 @@
 #include "source/profile.hpp"
 #include "support/dataset_builder.hpp"
 #include "support/mariadb.hpp"
+#include "support/profile_harness.hpp"
 
 using namespace cskpi;
 using cskpi::test::day;
+using cskpi::test::kpi;
 using cskpi::test::utc;
 
 namespace {
@@ -158,56 +160,26 @@ const char *const kSeed[] = {
     "(441, 44, 4, '2024-01-01 00:00:00', '2024-01-01 00:00:00', NULL, NULL, 1, 500, 500)",
 };
 
+Settings dolibarr_settings() { return test::profile_settings("mysql", "dolibarr"); }
+
 std::unique_ptr<soci::session> seeded(const std::string &conn) {
-  auto db = open_session(SourceSettings{"mysql", conn, "dolibarr"});
-  for (const char *sql : kSchema) *db << sql;
-  for (const char *sql : kSeed) *db << sql;
-  return db;
-}
-
-Settings dolibarr_settings() {
-  Settings s;
-  s.source = SourceSettings{"mysql", "", "dolibarr"};
-  return s;
-}
-
-double kpi(const KpiResults &r, const std::string &name, const std::string &month, const std::string &slot = "all") {
-  const KpiMatrix *m = r.find(name);
-  REQUIRE(m);
-  std::size_t p = 0;
-  while (p < r.grid().size() && r.grid()[p].start != day(month)) ++p;
-  REQUIRE(p < r.grid().size());
-  auto s = std::find(r.slot_names().begin(), r.slot_names().end(), slot);
-  REQUIRE(s != r.slot_names().end());
-  return r.get(*m, p, static_cast<std::size_t>(s - r.slot_names().begin()));
+  return test::seeded_session(dolibarr_settings(), conn, kSchema, kSeed);
 }
 
 }  // namespace
 
-TEST_CASE("dolibarr profile: every SELECT returns exactly the canonical columns") {
+TEST_CASE("dolibarr profile: every SELECT returns exactly the canonical columns", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_dolibarr_columns");
   auto db = seeded(*conn);
-  Profile p = load_profile("dolibarr", "mysql");
-  std::set<std::string> sources;
-  for (const auto &[source, sql] : p.sql) {
-    INFO("source " << source);
-    sources.insert(source);
-    const CanonicalSource *src = find_canonical_source(source);
-    REQUIRE(src);
-    std::size_t rows = 0;
-    std::vector<std::string> names = test::mariadb_result_columns(*db, sql, &rows);
-    std::multiset<std::string> got(names.begin(), names.end()), want;
-    for (const auto &c : src->columns) want.insert(std::string(c.name));
-    CHECK(got == want);
-    CHECK(rows > 0);
-  }
-  CHECK(sources == std::set<std::string>{"customers", "order_lines", "invoices", "tickets", "subscriptions"});
+  test::check_canonical_columns_mariadb(
+      *db, load_profile("dolibarr", "mysql"),
+      {"customers", "order_lines", "invoices", "tickets", "subscriptions"});
 }
 
-TEST_CASE("dolibarr profile: rows, states and values") {
+TEST_CASE("dolibarr profile: rows, states and values", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_dolibarr_rows");
   auto db = seeded(*conn);
-  Dataset d = load_dataset(*db, "mysql", load_profile("dolibarr", "mysql"), dolibarr_settings(), day("2024-03-31"));
+  Dataset d = test::load_with_profile(*db, dolibarr_settings(), day("2024-03-31"));
 
   // Customers 1, 2, 5: not the prospect, the supplier or entity 2's customer.
   REQUIRE(d.customers.size() == 3);
@@ -268,13 +240,12 @@ TEST_CASE("dolibarr profile: rows, states and values") {
                                                           {day("2024-02-15"), day("2024-07-01"), 45}});
 }
 
-TEST_CASE("dolibarr profile: KPIs computed by hand") {
+TEST_CASE("dolibarr profile: KPIs computed by hand", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_dolibarr_kpis");
   auto db = seeded(*conn);
   Settings s = dolibarr_settings();
-  Dataset d = load_dataset(*db, "mysql", load_profile("dolibarr", "mysql"), s, day("2024-03-31"));
-  Engine engine(s);
-  KpiResults r = engine.compute_kpis(d, Granularity::month);
+  Dataset d = test::load_with_profile(*db, s, day("2024-03-31"));
+  KpiResults r = test::monthly_kpis(d, s);
   REQUIRE(r.grid().size() == 3);
 
   // Orders: January 10 (150) and 11 (80, delivered); February 12 (200,
@@ -325,15 +296,12 @@ TEST_CASE("dolibarr profile: KPIs computed by hand") {
   CHECK(is_null(kpi(r, "nps", "2024-03-01")));
 }
 
-TEST_CASE("dolibarr profile: MRR in subscription mode") {
+TEST_CASE("dolibarr profile: MRR in subscription mode", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_dolibarr_mrr");
   auto db = seeded(*conn);
-  Settings s = dolibarr_settings();
-  s.activity_mode = ActivityMode::subscriptions;
-  s.revenue_mode = RevenueMode::subscriptions;
-  Dataset d = load_dataset(*db, "mysql", load_profile("dolibarr", "mysql"), s, day("2024-03-31"));
-  Engine engine(s);
-  KpiResults r = engine.compute_kpis(d, Granularity::month);
+  Settings s = test::subscription_mode(dolibarr_settings());
+  Dataset d = test::load_with_profile(*db, s, day("2024-03-31"));
+  KpiResults r = test::monthly_kpis(d, s);
   // Jan 31: lines 401 (60) and 411 (100); Feb 29: + 421 (45, from Feb 15);
   // Mar 31: 411 closed on Mar 1.
   CHECK(kpi(r, "mrr_end", "2024-01-01") == 160);

@@ -22,9 +22,11 @@
 #include "source/profile.hpp"
 #include "support/dataset_builder.hpp"
 #include "support/mariadb.hpp"
+#include "support/profile_harness.hpp"
 
 using namespace cskpi;
 using cskpi::test::day;
+using cskpi::test::kpi;
 using cskpi::test::utc;
 
 namespace {
@@ -187,58 +189,26 @@ const char *const kSeed[] = {
     "('spd-5', 'SUB-5', 'plans', 'Subscription', 1, 'PLAN-PL', 1)",
 };
 
+Settings erpnext_settings() { return test::profile_settings("mysql", "erpnext"); }
+
 std::unique_ptr<soci::session> seeded(const std::string &conn) {
-  auto db = open_session(SourceSettings{"mysql", conn, "erpnext"});
-  for (const char *sql : kSchema) *db << sql;
-  for (const char *sql : kSeed) *db << sql;
-  return db;
-}
-
-Settings erpnext_settings() {
-  Settings s;
-  s.source = SourceSettings{"mysql", "", "erpnext"};
-  return s;
-}
-
-// One KPI value: period starting `month` ("YYYY-MM-01"), slot "all" or a segment.
-double kpi(const KpiResults &r, const std::string &name, const std::string &month, const std::string &slot = "all") {
-  const KpiMatrix *m = r.find(name);
-  REQUIRE(m);
-  std::size_t p = 0;
-  while (p < r.grid().size() && r.grid()[p].start != day(month)) ++p;
-  REQUIRE(p < r.grid().size());
-  auto s = std::find(r.slot_names().begin(), r.slot_names().end(), slot);
-  REQUIRE(s != r.slot_names().end());
-  return r.get(*m, p, static_cast<std::size_t>(s - r.slot_names().begin()));
+  return test::seeded_session(erpnext_settings(), conn, kSchema, kSeed);
 }
 
 }  // namespace
 
-TEST_CASE("erpnext profile: every SELECT returns exactly the canonical columns") {
+TEST_CASE("erpnext profile: every SELECT returns exactly the canonical columns", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_erpnext_columns");
   auto db = seeded(*conn);
-  Profile p = load_profile("erpnext", "mysql");
-  std::set<std::string> sources;
-  for (const auto &[source, sql] : p.sql) {
-    INFO("source " << source);
-    sources.insert(source);
-    const CanonicalSource *src = find_canonical_source(source);
-    REQUIRE(src);
-    std::size_t rows = 0;
-    std::vector<std::string> names = test::mariadb_result_columns(*db, sql, &rows);
-    std::multiset<std::string> got(names.begin(), names.end()), want;
-    for (const auto &c : src->columns) want.insert(std::string(c.name));
-    CHECK(got == want);
-    CHECK(rows > 0);
-  }
-  CHECK(sources == std::set<std::string>{"customers", "order_lines", "invoices", "tickets", "feedback",
-                                         "subscriptions"});
+  test::check_canonical_columns_mariadb(
+      *db, load_profile("erpnext", "mysql"),
+      {"customers", "order_lines", "invoices", "tickets", "feedback", "subscriptions"});
 }
 
-TEST_CASE("erpnext profile: rows, states and values") {
+TEST_CASE("erpnext profile: rows, states and values", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_erpnext_rows");
   auto db = seeded(*conn);
-  Dataset d = load_dataset(*db, "mysql", load_profile("erpnext", "mysql"), erpnext_settings(), day("2024-03-31"));
+  Dataset d = test::load_with_profile(*db, erpnext_settings(), day("2024-03-31"));
 
   // Customers: five, the internal one left out; E is disabled but kept.
   REQUIRE(d.customers.size() == 5);
@@ -305,13 +275,12 @@ TEST_CASE("erpnext profile: rows, states and values") {
   CHECK(d.quality.count("subscriptions", reason::null_mandatory) == 1);
 }
 
-TEST_CASE("erpnext profile: KPIs computed by hand") {
+TEST_CASE("erpnext profile: KPIs computed by hand", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_erpnext_kpis");
   auto db = seeded(*conn);
   Settings s = erpnext_settings();
-  Dataset d = load_dataset(*db, "mysql", load_profile("erpnext", "mysql"), s, day("2024-03-31"));
-  Engine engine(s);
-  KpiResults r = engine.compute_kpis(d, Granularity::month);
+  Dataset d = test::load_with_profile(*db, s, day("2024-03-31"));
+  KpiResults r = test::monthly_kpis(d, s);
   REQUIRE(r.grid().size() == 3);  // E's history starts with no order: the first data is January 2024
   CHECK(r.grid()[0].start == day("2024-01-01"));
 
@@ -368,15 +337,12 @@ TEST_CASE("erpnext profile: KPIs computed by hand") {
   CHECK(is_null(kpi(r, "nps", "2024-03-01")));
 }
 
-TEST_CASE("erpnext profile: MRR in subscription mode") {
+TEST_CASE("erpnext profile: MRR in subscription mode", "[mariadb]") {
   CSKPI_REQUIRE_MARIADB(conn, "cskpi_test_erpnext_mrr");
   auto db = seeded(*conn);
-  Settings s = erpnext_settings();
-  s.activity_mode = ActivityMode::subscriptions;
-  s.revenue_mode = RevenueMode::subscriptions;
-  Dataset d = load_dataset(*db, "mysql", load_profile("erpnext", "mysql"), s, day("2024-03-31"));
-  Engine engine(s);
-  KpiResults r = engine.compute_kpis(d, Granularity::month);
+  Settings s = test::subscription_mode(erpnext_settings());
+  Dataset d = test::load_with_profile(*db, s, day("2024-03-31"));
+  KpiResults r = test::monthly_kpis(d, s);
   // Jan 31: A 2 x 30 + B 1200 / 12; Feb 29: + C's monthly rate 45 (paying
   // from Feb 15, after its trial); Mar 31: B was cancelled on Feb 29.
   CHECK(kpi(r, "mrr_end", "2024-01-01") == 160);

@@ -32,8 +32,10 @@
 #include "source/loader.hpp"
 #include "source/profile.hpp"
 #include "support/pg.hpp"
+#include "support/profile_harness.hpp"
 
 using namespace cskpi;
+using cskpi::test::kpi;
 
 namespace {
 
@@ -162,10 +164,7 @@ const char *kSubscriptions[] = {
 };
 
 Settings odoo_settings(const std::string &conn, const std::string &zone = "UTC") {
-  Settings s;
-  s.source.backend = "postgresql";
-  s.source.connection = conn;
-  s.source.profile = "odoo";
+  Settings s = test::profile_settings("postgresql", "odoo", conn);
   s.timezone = zone;
   s.as_of = parse_day("2024-06-30");
   return s;
@@ -173,18 +172,7 @@ Settings odoo_settings(const std::string &conn, const std::string &zone = "UTC")
 
 Dataset load(const std::string &conn, const Settings &s) {
   soci::session db(soci::postgresql, conn);
-  return load_dataset(db, "postgresql", load_profile("odoo", "postgresql"), s, s.as_of);
-}
-
-// A KPI value for the month starting `month` and the slot ("all" or a segment).
-double kpi(const KpiResults &r, const char *name, const char *month, const std::string &slot = "all") {
-  const KpiMatrix *m = r.find(name);
-  REQUIRE(m != nullptr);
-  int p = r.grid().index_of(parse_day(month));
-  REQUIRE(p >= 0);
-  auto it = std::find(r.slot_names().begin(), r.slot_names().end(), slot);
-  REQUIRE(it != r.slot_names().end());
-  return r.get(*m, static_cast<std::size_t>(p), static_cast<std::size_t>(it - r.slot_names().begin()));
+  return test::load_with_profile(db, s, s.as_of);
 }
 
 std::string segment_of(const Dataset &d, const std::string &customer) {
@@ -195,12 +183,11 @@ std::string segment_of(const Dataset &d, const std::string &customer) {
 
 }  // namespace
 
-TEST_CASE("odoo profile on PostgreSQL: customers, orders, invoices, tickets, ratings and their KPIs") {
+TEST_CASE("odoo profile on PostgreSQL: customers, orders, invoices, tickets, ratings and their KPIs", "[pg]") {
   CSKPI_REQUIRE_PG(conn, "cskpi_test_profile_odoo");
   {
     soci::session db(soci::postgresql, *conn);
-    for (const char *sql : kSchema) db << sql;
-    for (const char *sql : kData) db << sql;
+    test::run_all(db, kSchema, kData);
   }
   Settings s = odoo_settings(*conn);
   Dataset d = load(*conn, s);
@@ -265,8 +252,7 @@ TEST_CASE("odoo profile on PostgreSQL: customers, orders, invoices, tickets, rat
   CHECK(d.feedback.size() == 4);
   CHECK_FALSE(d.present.subscriptions);  // no sale_subscription_plan: left out, not an error
 
-  Engine engine(s);
-  KpiResults r = engine.compute_kpis(d, Granularity::month);
+  KpiResults r = test::monthly_kpis(d, s);
   // purchases
   CHECK(kpi(r, "orders", "2024-01-01") == 1);
   CHECK(kpi(r, "aov", "2024-01-01") == Approx(120));
@@ -308,11 +294,9 @@ TEST_CASE("odoo profile on PostgreSQL: customers, orders, invoices, tickets, rat
   SECTION("Odoo 17 subscriptions, once sale_subscription is installed") {
     {
       soci::session db(soci::postgresql, *conn);
-      for (const char *sql : kSubscriptions) db << sql;
+      test::run_all(db, kSubscriptions);
     }
-    Settings ss = odoo_settings(*conn);
-    ss.revenue_mode = RevenueMode::subscriptions;
-    ss.activity_mode = ActivityMode::subscriptions;
+    Settings ss = test::subscription_mode(odoo_settings(*conn));
     Dataset sd = load(*conn, ss);
     REQUIRE(sd.present.subscriptions);
     REQUIRE(sd.subscriptions.size() == 4);  // upsell and draft left out
@@ -321,7 +305,7 @@ TEST_CASE("odoo profile on PostgreSQL: customers, orders, invoices, tickets, rat
       if (sd.subscriptions.mrr[i] == 50) CHECK(sd.subscriptions.end[i] == parse_day("2024-03-15"));  // renewed
       if (sd.subscriptions.mrr[i] == 100) CHECK(sd.subscriptions.end[i] == kNoDay);
     }
-    KpiResults sr = Engine(ss).compute_kpis(sd, Granularity::month);
+    KpiResults sr = test::monthly_kpis(sd, ss);
     // MRR at each month's end: Jan 100 + 50; Feb + 70; Mar 100 + 70 + 80 (S3
     // renewed into S4); Apr without S2 (churned 04-15)
     CHECK(kpi(sr, "mrr_end", "2024-01-01") == Approx(150));
@@ -333,7 +317,7 @@ TEST_CASE("odoo profile on PostgreSQL: customers, orders, invoices, tickets, rat
   }
 }
 
-TEST_CASE("odoo profile: the check reports helpdesk and ratings missing on a Community database") {
+TEST_CASE("odoo profile: the check reports helpdesk and ratings missing on a Community database", "[pg]") {
   CSKPI_REQUIRE_PG(conn, "cskpi_test_profile_odoo_ce");
   {
     soci::session db(soci::postgresql, *conn);
@@ -351,24 +335,16 @@ TEST_CASE("odoo profile: the check reports helpdesk and ratings missing on a Com
   Settings s = odoo_settings(*conn);
   Table t = profile_check_table(s, 1000, s.as_of);
   REQUIRE(t.row_count() == 7);
-  const auto &source = t.column(static_cast<std::size_t>(t.find_column("source")));
-  const auto &status = t.column(static_cast<std::size_t>(t.find_column("status")));
-  const auto &rows = t.column(static_cast<std::size_t>(t.find_column("rows")));
-  std::map<std::string, std::string> st;
-  std::map<std::string, std::int64_t> n;
-  for (std::size_t i = 0; i < t.row_count(); ++i) {
-    st[source.text[i]] = status.text[i];
-    n[source.text[i]] = rows.null[i] ? -1 : rows.ints[i];
-  }
-  CHECK(st["customers"] == "ok");
-  CHECK(n["customers"] == 3);
-  CHECK(st["order_lines"] == "ok");
-  CHECK(n["order_lines"] == 5);
-  CHECK(st["invoices"] == "ok");
-  CHECK(st["tickets"] == "missing");
-  CHECK(st["feedback"] == "missing");
-  CHECK(st["subscriptions"] == "missing");
-  CHECK(st["retention_costs"] == "missing");
+  std::map<std::string, test::CheckRow> c = test::profile_check_rows(t);
+  CHECK(c["customers"].status == "ok");
+  CHECK(c["customers"].rows == 3);
+  CHECK(c["order_lines"].status == "ok");
+  CHECK(c["order_lines"].rows == 5);
+  CHECK(c["invoices"].status == "ok");
+  CHECK(c["tickets"].status == "missing");
+  CHECK(c["feedback"].status == "missing");
+  CHECK(c["subscriptions"].status == "missing");
+  CHECK(c["retention_costs"].status == "missing");
   // and a run works without them
   Dataset d = load(*conn, s);
   CHECK_FALSE(d.present.tickets);

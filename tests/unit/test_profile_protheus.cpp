@@ -31,9 +31,11 @@
 #include "source/loader.hpp"
 #include "source/profile.hpp"
 #include "support/pg.hpp"
+#include "support/profile_harness.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cskpi;
+using cskpi::test::kpi;
 namespace fs = std::filesystem;
 
 namespace {
@@ -129,40 +131,24 @@ const char *kCompany02[] = {
 };
 
 Settings protheus_settings(const std::string &conn) {
-  Settings s;
-  s.source.backend = "postgresql";
-  s.source.connection = conn;
-  s.source.profile = "protheus";
+  Settings s = test::profile_settings("postgresql", "protheus", conn);
   s.as_of = parse_day("2024-06-30");
   return s;
-}
-
-double kpi(const KpiResults &r, const char *name, const char *month, const std::string &slot = "all") {
-  const KpiMatrix *m = r.find(name);
-  REQUIRE(m != nullptr);
-  int p = r.grid().index_of(parse_day(month));
-  REQUIRE(p >= 0);
-  auto it = std::find(r.slot_names().begin(), r.slot_names().end(), slot);
-  REQUIRE(it != r.slot_names().end());
-  return r.get(*m, static_cast<std::size_t>(p), static_cast<std::size_t>(it - r.slot_names().begin()));
 }
 
 using cskpi::test::TempDir;
 
 }  // namespace
 
-TEST_CASE("protheus profile on PostgreSQL: live rows, blank dates, returns and receivables") {
+TEST_CASE("protheus profile on PostgreSQL: live rows, blank dates, returns and receivables", "[pg]") {
   CSKPI_REQUIRE_PG(conn, "cskpi_test_profile_protheus");
   {
     soci::session db(soci::postgresql, *conn);
-    for (const char *sfx : {"010", "020"})
-      for (const auto &sql : schema(sfx)) db << sql;
-    for (const char *sql : kCompany01) db << sql;
-    for (const char *sql : kCompany02) db << sql;
+    test::run_all(db, schema("010"), schema("020"), kCompany01, kCompany02);
   }
   Settings s = protheus_settings(*conn);
   soci::session db(soci::postgresql, *conn);
-  Dataset d = load_dataset(db, "postgresql", load_profile("protheus", "postgresql"), s, s.as_of);
+  Dataset d = test::load_with_profile(db, s, s.as_of);
 
   // customers: deleted 000003 left out; code-store ids; blank A1_DTCAD is NULL
   REQUIRE(d.customers.size() == 3);
@@ -213,8 +199,7 @@ TEST_CASE("protheus profile on PostgreSQL: live rows, blank dates, returns and r
   }
   CHECK(d.quality.findings().size() == 1);  // only the blank order date
 
-  Engine engine(s);
-  KpiResults r = engine.compute_kpis(d, Granularity::month);
+  KpiResults r = test::monthly_kpis(d, s);
   CHECK(kpi(r, "orders", "2024-01-01") == 1);
   CHECK(kpi(r, "aov", "2024-01-01") == Approx(150));
   CHECK(kpi(r, "orders", "2024-02-01") == 1);
@@ -256,19 +241,15 @@ TEST_CASE("protheus profile on PostgreSQL: live rows, blank dates, returns and r
 
   SECTION("the profile check reads every table with the suffix") {
     Table t = profile_check_table(s, 1000, s.as_of);
-    const auto &source = t.column(static_cast<std::size_t>(t.find_column("source")));
-    const auto &status = t.column(static_cast<std::size_t>(t.find_column("status")));
-    const auto &findings = t.column(static_cast<std::size_t>(t.find_column("findings")));
-    const auto &dnull = t.column(static_cast<std::size_t>(t.find_column("date_null_rate")));
-    for (std::size_t i = 0; i < t.row_count(); ++i) {
-      INFO(source.text[i] << ": " << findings.text[i]);
-      if (source.text[i] == "customers" || source.text[i] == "invoices") CHECK(status.text[i] == "ok");
-      if (source.text[i] == "order_lines") {
-        CHECK(status.text[i] == "ok");
-        CHECK(dnull.reals[i] == Approx(0.2));  // 1 of 5 lines has a blank C5_EMISSAO
-        CHECK(contains(findings.text[i], "1 row skipped: a mandatory column is null"));
+    for (const auto &[source, row] : test::profile_check_rows(t)) {
+      INFO(source << ": " << row.findings);
+      if (source == "customers" || source == "invoices") CHECK(row.status == "ok");
+      if (source == "order_lines") {
+        CHECK(row.status == "ok");
+        CHECK(row.date_null_rate == Approx(0.2));  // 1 of 5 lines has a blank C5_EMISSAO
+        CHECK(contains(row.findings, "1 row skipped: a mandatory column is null"));
       }
-      if (source.text[i] == "tickets") CHECK(status.text[i] == "missing");
+      if (source == "tickets") CHECK(row.status == "missing");
     }
   }
 }
