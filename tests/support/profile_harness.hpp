@@ -12,6 +12,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -56,9 +58,30 @@ Dataset load_with_profile(soci::session &db, const Settings &s, Day as_of);
 // The monthly KPIs of d.
 KpiResults monthly_kpis(const Dataset &d, const Settings &s);
 
+// A subscription as (start, end, mrr); those of d, sorted.
+using Span = std::tuple<Day, Day, double>;
+std::vector<Span> subscription_spans(const Dataset &d);
+
 // One KPI value: the period starting on `month` (YYYY-MM-01), slot "all" or
 // a segment; REQUIREs that all three exist.
 double kpi(const KpiResults &r, const std::string &name, const std::string &month, const std::string &slot = "all");
+
+// The ERPNext and Dolibarr fixtures tell one story, each in its own ERP's
+// documents (see their files), as_of 2024-03-31, months:
+//   orders    January: a new customer 150 and another 80; February: the
+//             first comes back, 200; March: a third, new, 150; the second
+//             buys nothing after January
+//   invoices  one per order, 50 of February's credited in February
+//   tickets   one opened in January (first answer after 1.5 h, resolved
+//             after 24 h), one in February (left open), two in March (one
+//             resolved)
+//   contracts 60 a month from January 1, 100 from January 15 (cancelled,
+//             ending March 1), 45 from February 15
+// These check the KPIs that story gives: any ERP fixture telling it must
+// produce them.
+void check_shared_story_kpis(const KpiResults &r);
+// The same story's contracts in subscription mode.
+void check_shared_story_mrr(const KpiResults &r);
 
 // Checks, on MariaDB, that every SELECT of p returns exactly its canonical
 // source's columns and at least one row, and that p has exactly `sources`.
