@@ -1,8 +1,8 @@
 // The loader against every backend: hand-built SQLite databases (values,
 // data-quality counts, profile errors, time zones, chunking, cancellation),
-// then the cases PostgreSQL (the COPY path) and MariaDB (the mysql backend)
-// share, written once over the backend and run on each, and last what only
-// one server has. Server cases carry the tag of the ctest fixture that
+// then the cases SQLite, PostgreSQL (the COPY path) and MariaDB (the mysql
+// backend) share, written once over the backend and run on each, and last
+// what only one server has. Server cases carry the tag of the ctest fixture that
 // starts their server ([pg], [mariadb]) and each works in a fresh database.
 #include <catch2/catch.hpp>
 
@@ -603,16 +603,53 @@ TEST_CASE("a database file on disk through open_session") {
                   ConfigError);
 }
 
-// ---------------------------------------------------------------- PostgreSQL and MariaDB
+// ---------------------------------------------------------------- every backend
 //
-// The same cases on both servers: each backend is a type with the same
-// members (its name, a canonical schema in its native types, a session
-// check), the cases are templates over it, and each backend registers them
-// under its own name and tag. What only one backend has (COPY casts found
-// mid-stream; MariaDB's zero dates, TIME columns, multi-statements, read-only
-// functions, streaming) stays a case of its own.
+// The same cases on several backends: each backend is a type with the same
+// members (its name, a canonical schema in its native types, a series of
+// order lines, a session check), the cases are templates over it, and each
+// backend registers them under its own name and tag. What only one backend
+// has (SQLite's cases above; COPY casts found mid-stream; MariaDB's zero
+// dates, TIME columns, multi-statements, read-only functions, streaming)
+// stays a case of its own.
 
 namespace {
+
+// An in-memory SQLite database per case.
+struct SqliteDb {
+  static constexpr const char *backend = "sqlite3";
+  static constexpr bool mysql = false;
+  static std::unique_ptr<SqliteDb> open(const std::string &) { return std::make_unique<SqliteDb>(); }
+  // One order line of an unknown customer, as a view (no optional table).
+  static constexpr const char *kOneLineView =
+      "CREATE VIEW order_lines AS SELECT 'o1' AS order_id, 'c1' AS customer_id, '2023-03-01' AS order_date, "
+      "NULL AS product_id, NULL AS category, 5 AS amount";
+
+  std::unique_ptr<soci::session> s = open_session(SourceSettings{"sqlite3", ":memory:", "canonical"});
+  void run(const std::string &sql) { *s << sql; }
+  void canonical_schema() {
+    for (const char *sql : kSchema) run(sql);
+  }
+  // As PgDb::insert_series, from a recursive CTE.
+  void insert_series(int first, int last) {
+    run("INSERT INTO order_lines WITH RECURSIVE n(i) AS (SELECT " + std::to_string(first) +
+        " UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(last) +
+        ") SELECT 'order-' || (i / 3), 1 + (i % 5 = 0), date('2023-01-01', '+' || (i % 100) || ' days'), NULL, "
+        "NULL, 0.25 * i FROM n");
+  }
+  // Outside any transaction, query_only off again, writable.
+  void check_session_usable() {
+    int query_only = -1;
+    *s << "PRAGMA query_only", soci::into(query_only);
+    CHECK(query_only == 0);
+    CHECK(sqlite_api::sqlite3_get_autocommit(static_cast<soci::sqlite3_session_backend *>(s->get_backend())->conn_) !=
+          0);
+    CHECK_NOTHROW(run("CREATE TABLE IF NOT EXISTS after_load (x int)"));
+    int one = 0;
+    *s << "SELECT 1", soci::into(one);
+    CHECK(one == 1);
+  }
+};
 
 // A fresh PostgreSQL database per case (the COPY path).
 struct PgDb {
@@ -626,6 +663,9 @@ struct PgDb {
   }
   // A string literal whose backslash escapes the server interprets.
   static std::string escaped(const std::string &text) { return "E'" + text + "'"; }
+  static constexpr const char *kOneLineView =
+      "CREATE VIEW order_lines AS SELECT 'o1'::text AS order_id, 'c1'::text AS customer_id, "
+      "DATE '2023-03-01' AS order_date, NULL::text AS product_id, NULL::text AS category, 5::numeric AS amount";
 
   std::unique_ptr<soci::session> s;
   explicit PgDb(const std::string &conn) : s(open_session(SourceSettings{"postgresql", conn, "canonical"})) {}
@@ -679,6 +719,9 @@ struct MyDb {
     return std::make_unique<MyDb>(*conn);
   }
   static std::string escaped(const std::string &text) { return "'" + text + "'"; }
+  static constexpr const char *kOneLineView =
+      "CREATE VIEW order_lines AS SELECT 'o1' AS order_id, 'c1' AS customer_id, DATE '2023-03-01' AS order_date, "
+      "NULL AS product_id, NULL AS category, 5 AS amount";
 
   std::unique_ptr<soci::session> s;
   explicit MyDb(const std::string &conn) : s(open_session(SourceSettings{"mysql", conn, "canonical"})) {}
@@ -727,7 +770,8 @@ struct MyDb {
   }
 };
 
-// db = a fresh database of backend Db named `name`, or the case is skipped.
+// db = a fresh database of backend Db named `name`, or the case is skipped
+// (a server that is not running; SQLite always opens).
 #define OPEN_SERVER_DB(Db, db, name)                                                   \
   auto db##_holder = Db::open(name);                                                   \
   if (!db##_holder) {                                                                  \
@@ -1028,12 +1072,7 @@ template <class Db>
 void without_optional_tables(const std::string &name) {
   OPEN_SERVER_DB(Db, db, name);
   db.run("CREATE TABLE customers (customer_id text, name text, created_on date, segment text)");
-  if constexpr (Db::mysql)
-    db.run("CREATE VIEW order_lines AS SELECT 'o1' AS order_id, 'c1' AS customer_id, DATE '2023-03-01' AS "
-           "order_date, NULL AS product_id, NULL AS category, 5 AS amount");
-  else
-    db.run("CREATE VIEW order_lines AS SELECT 'o1'::text AS order_id, 'c1'::text AS customer_id, "
-           "DATE '2023-03-01' AS order_date, NULL::text AS product_id, NULL::text AS category, 5::numeric AS amount");
+  db.run(Db::kOneLineView);
   Dataset d = load(db, "2023-06-30");
   CHECK(d.order_lines.size() == 1);
   CHECK(d.order_lines.amount == std::vector<double>{5});
@@ -1059,6 +1098,7 @@ TEST_CASE("MariaDB: TIMESTAMP is an instant, DATETIME follows the timestamps set
   zones<MyDb>("cskpi_test_loader_zones");
 }
 
+TEST_CASE("SQLite: chunk boundaries, exact sums, progress per chunk") { chunks<SqliteDb>(""); }
 TEST_CASE("PostgreSQL: more rows than one chunk, exact sums, progress per chunk", "[pg]") {
   chunks<PgDb>("cskpi_test_loader_chunks");
 }
@@ -1066,6 +1106,9 @@ TEST_CASE("MariaDB: chunk boundaries, exact sums, progress per chunk", "[mariadb
   chunks<MyDb>("cskpi_test_loader_chunks");
 }
 
+TEST_CASE("SQLite: cancelling mid-stream leaves the session usable") {
+  cancel_mid_stream<SqliteDb>("", 100000);
+}
 TEST_CASE("PostgreSQL: cancelling mid-COPY leaves the session usable", "[pg]") {
   cancel_mid_stream<PgDb>("cskpi_test_loader_cancel", 200000);
 }
@@ -1078,6 +1121,7 @@ TEST_CASE("MariaDB: profile errors name the profile, the source and the column",
   profile_errors<MyDb>("cskpi_test_loader_errors");
 }
 
+TEST_CASE("SQLite: the canonical profile without optional tables") { without_optional_tables<SqliteDb>(""); }
 TEST_CASE("PostgreSQL: the canonical profile without optional tables", "[pg]") {
   without_optional_tables<PgDb>("cskpi_test_loader_optional");
 }
