@@ -29,7 +29,20 @@ namespace {
 
 thread_local std::string g_last_error;
 
-// Runs fn, mapping each exception to its status and storing the message in
+// The status of each error kind (core/errors.hpp): same order as ErrorKind.
+cskpi_status status_of(cskpi::ErrorKind kind) noexcept {
+  switch (kind) {
+    case cskpi::ErrorKind::config: return CSKPI_CONFIG;
+    case cskpi::ErrorKind::profile: return CSKPI_PROFILE;
+    case cskpi::ErrorKind::source: return CSKPI_SOURCE;
+    case cskpi::ErrorKind::busy: return CSKPI_BUSY;
+    case cskpi::ErrorKind::cancelled: return CSKPI_CANCELLED;
+    case cskpi::ErrorKind::not_found: return CSKPI_NOT_FOUND;
+  }
+  return CSKPI_ERROR;
+}
+
+// Runs fn, mapping an exception to its status and storing the message in
 // `error` (the engine's, or the thread's when there is no engine).
 template <class Fn>
 cskpi_status guarded(std::string &error, Fn &&fn) noexcept {
@@ -37,24 +50,12 @@ cskpi_status guarded(std::string &error, Fn &&fn) noexcept {
     error.clear();
     fn();
     return CSKPI_OK;
-  } catch (const cskpi::ConfigError &e) {
-    error = e.what();
-    return CSKPI_CONFIG;
-  } catch (const cskpi::ProfileError &e) {
-    error = e.what();
-    return CSKPI_PROFILE;
-  } catch (const cskpi::SourceError &e) {
-    error = e.what();
-    return CSKPI_SOURCE;
-  } catch (const cskpi::BusyError &e) {
-    error = e.what();
-    return CSKPI_BUSY;
-  } catch (const cskpi::CancelledError &e) {
-    error = e.what();
-    return CSKPI_CANCELLED;
-  } catch (const cskpi::NotFoundError &e) {
-    error = e.what();
-    return CSKPI_NOT_FOUND;
+  } catch (const cskpi::Error &e) {
+    try {
+      error = e.what();
+    } catch (...) {
+    }
+    return status_of(e.kind);
   } catch (const std::bad_alloc &) {
     try {
       error = "out of memory";

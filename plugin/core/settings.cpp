@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/dialect.hpp"
 #include "core/errors.hpp"
 #include "core/timezone.hpp"
 
@@ -91,8 +92,9 @@ SourceSettings parse_source(const json::object &o, const std::string &where) {
       throw ConfigError("configuration key '" + where + key + "' is only meaningful under 'source'");
   SourceSettings s;
   if (auto *v = o.if_contains("backend")) s.backend = as_string(*v, where + "backend");
-  if (s.backend != "sqlite3" && s.backend != "postgresql" && s.backend != "mysql")
-    throw ConfigError("configuration key '" + where + "backend' must be sqlite3, postgresql or mysql (got '" + s.backend + "')");
+  if (!find_dialect(s.backend))
+    throw ConfigError("configuration key '" + where + "backend' must be " + dialect_choices() + " (got '" + s.backend +
+                      "')");
   if (auto *v = o.if_contains("connection")) s.connection = as_string(*v, where + "connection");
   if (auto *v = o.if_contains("profile")) s.profile = as_string(*v, where + "profile");
   return s;

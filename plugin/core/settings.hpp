@@ -12,7 +12,7 @@
 namespace cskpi {
 
 struct SourceSettings {
-  std::string backend = "sqlite3";   // sqlite3 | postgresql
+  std::string backend = "sqlite3";   // a Dialect's name (core/dialect.hpp): sqlite3 | postgresql | mysql
   std::string connection;            // SOCI connection string
   std::string profile = "canonical"; // built-in name or path to a profile directory
 };

@@ -93,8 +93,9 @@ const Dataset &Engine::dataset(Day as_of, bool reload) {
     progress("read:" + source, rows, -1);
     return true;
   };
-  // PostgreSQL: a second connection reads some sources in the same snapshot.
-  if (src.backend == "postgresql" && settings_.source_parallel_reads > 1) {
+  // A second connection reads some sources in the same snapshot, where the
+  // dialect can share one (PostgreSQL; the loader reads on one otherwise).
+  if (settings_.source_parallel_reads > 1) {
     hooks.second_session = [&src] { return open_session(src); };
     hooks.log = [this](const std::string &message) { log(2, message); };
   }

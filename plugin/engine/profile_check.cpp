@@ -45,8 +45,6 @@ bool has_customer_column(const CanonicalSource &src) {
   return false;
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char &c : out)
@@ -82,71 +80,53 @@ std::string plural(std::int64_t n, std::string_view one, std::string_view many) 
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
-// The names in the loader's "the SELECT returned: a (text), b (integer)".
-std::vector<std::string> returned_names(std::string_view list) {
-  std::vector<std::string> names;
-  while (!list.empty()) {
-    auto comma = list.find(", ");
-    std::string_view item = list.substr(0, comma);
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 2);
-    if (auto paren = item.rfind(" ("); paren != std::string_view::npos) item = item.substr(0, paren);
-    if (!item.empty() && item != "(no columns)") names.emplace_back(item);
-  }
-  return names;
-}
-
 bool is_missing_relation(std::string_view message) {
   return message.find("does not exist") != std::string_view::npos ||   // PostgreSQL
          message.find("no such table") != std::string_view::npos ||    // SQLite
          message.find("doesn't exist") != std::string_view::npos;      // MySQL / MariaDB
 }
 
-// A loader ProfileError, reworded for the person who has to fix the SQL.
-std::string explain(const std::string &message, const std::string &profile, const CanonicalSource &src) {
-  std::string_view m = message;
-  std::string prefix = "profile '" + profile + "', source '" + std::string(src.name) + "': ";
-  if (starts_with(m, prefix)) m.remove_prefix(prefix.size());
-  std::vector<std::string> returned;
-  constexpr std::string_view kReturned = "; the SELECT returned: ";
-  if (auto pos = m.find(kReturned); pos != std::string_view::npos) {
-    returned = returned_names(m.substr(pos + kReturned.size()));
-    m = m.substr(0, pos);
-  }
+// A loader ProfileError, reworded for the person who has to fix the SQL
+// (from the error's facts: core/errors.hpp).
+std::string explain(const ProfileError &e, const CanonicalSource &src) {
+  const ErrorFacts &f = e.facts;
   const std::string file = std::string(src.name) + ".sql";
-
-  constexpr std::string_view kMissing = "missing column '";
-  if (starts_with(m, kMissing)) {
-    std::string_view rest = m.substr(kMissing.size());
-    std::string column(rest.substr(0, rest.find('\'')));
-    std::string out = "column " + column + " is missing: the SELECT returns " +
-                      (returned.empty() ? std::string("no columns") : join(returned)) + " — add `<expression> AS " +
-                      column + "` to the SELECT list of " + file;
-    for (const auto &r : returned) {
-      bool canonical = false;
-      for (const auto &c : src.columns) canonical = canonical || c.name == r;
-      if (canonical) continue;
-      if (lower(r) == column)
-        out += " (the SELECT has '" + r + "': write the alias in lower case)";
-      else if (edit_distance(lower(r), column) <= 2)
-        out += " ('" + r + "' looks like a misspelling of " + column + ")";
+  switch (f.problem) {
+    case ProfileProblem::missing_column: {
+      std::string out = "column " + f.column + " is missing: the SELECT returns " +
+                        (f.returned.empty() ? std::string("no columns") : join(f.returned)) +
+                        " — add `<expression> AS " + f.column + "` to the SELECT list of " + file;
+      for (const auto &r : f.returned) {
+        bool canonical = false;
+        for (const auto &c : src.columns) canonical = canonical || c.name == r;
+        if (canonical) continue;
+        if (lower(r) == f.column)
+          out += " (the SELECT has '" + r + "': write the alias in lower case)";
+        else if (edit_distance(lower(r), f.column) <= 2)
+          out += " ('" + r + "' looks like a misspelling of " + f.column + ")";
+      }
+      return out;
     }
-    return out;
+    case ProfileProblem::sql: {
+      std::string out = "the SELECT of " + file + " fails: " + f.detail;
+      while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+      if (is_missing_relation(f.detail))
+        out += src.mandatory
+                   ? " — check the table names (and the schema: the connection's search path)"
+                   : " — if that table belongs to an ERP module that is not installed, add the line "
+                     "'-- cskpi:requires <table>' to " + file + " (the source is then left out when the table is "
+                     "missing) or delete the file";
+      return out;
+    }
+    case ProfileProblem::twice:
+    case ProfileProblem::column_type: {
+      std::string out = "column '" + f.column + "' " + f.detail;
+      if (!f.returned.empty()) out += "; the SELECT returns " + join(f.returned);
+      return out;
+    }
+    case ProfileProblem::none: break;
   }
-  constexpr std::string_view kSql = "SQL error: ";
-  if (starts_with(m, kSql)) {
-    std::string out = "the SELECT of " + file + " fails: " + std::string(m.substr(kSql.size()));
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    if (is_missing_relation(m))
-      out += src.mandatory
-                 ? " — check the table names (and the schema: the connection's search path)"
-                 : " — if that table belongs to an ERP module that is not installed, add the line "
-                   "'-- cskpi:requires <table>' to " + file + " (the source is then left out when the table is "
-                   "missing) or delete the file";
-    return out;
-  }
-  std::string out(m);
-  if (starts_with(m, "column '") && !returned.empty()) out += "; the SELECT returns " + join(returned);
-  return out;
+  return e.what();
 }
 
 // What the loader's data-quality reasons mean, for a person.
@@ -283,7 +263,7 @@ class Checker {
       data = load(row.source, limited(it->second));
     } catch (const ProfileError &e) {
       row.status = "broken";
-      row.findings = explain(e.what(), profile_.name, src);
+      row.findings = explain(e, src);
       return row;
     }
     auto read = std::find_if(data.rows_read.begin(), data.rows_read.end(),

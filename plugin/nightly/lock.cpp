@@ -21,7 +21,7 @@ void lock_postgres(Target &db) {
 }  // namespace
 
 RunLock::RunLock(Target &db) : db_(db) {
-  if (db_.postgres()) {
+  if (db_.dialect().locking == TargetDialect::Locking::advisory) {
     lock_postgres(db_);
     advisory_ = true;
     return;

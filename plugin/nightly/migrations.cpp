@@ -37,21 +37,16 @@ std::string trim(std::string_view s) {
 // SQLite's sqlite3_prepare compiles only the first statement of a text, so
 // every statement travels alone; the schema table is created here, not by a
 // migration, because it records the migrations.
-std::string create_version_table(bool postgres) {
+std::string create_version_table(const TargetDialect &d) {
   return std::string("CREATE TABLE IF NOT EXISTS cskpi_schema_version (\n"
                      "  version INTEGER PRIMARY KEY,\n"
-                     "  name TEXT NOT NULL,\n") +
-         (postgres ? "  applied_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()\n)"
-                   : "  applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%S', 'now'))\n)");
+                     "  name TEXT NOT NULL,\n  ") +
+         d.applied_at_column + "\n)";
 }
 
 bool version_table_exists(Target &db) {
   int n = 0;
-  if (db.postgres())
-    db.sql() << "SELECT CASE WHEN to_regclass('cskpi_schema_version') IS NULL THEN 0 ELSE 1 END", soci::into(n);
-  else
-    db.sql() << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'cskpi_schema_version'",
-        soci::into(n);
+  db.sql() << db.dialect().version_table_exists, soci::into(n);
   return n > 0;
 }
 
@@ -65,11 +60,11 @@ bool is_applied(Target &db, int version) {
 // first.
 bool apply_one(Target &db, const Migration &m) {
   Transaction tx(db);
-  if (db.postgres()) {
+  if (db.dialect().locking == TargetDialect::Locking::advisory) {  // else: begin_write took the write lock
     int one = 0;
     db.sql() << "SELECT 1 FROM pg_advisory_xact_lock(" + std::to_string(kMigrationLockKey) + ")", soci::into(one);
   }
-  db.exec(create_version_table(db.postgres()));
+  db.exec(create_version_table(db.dialect()));
   if (is_applied(db, m.version)) return false;  // tx rolls back: nothing to keep
   for (const auto &statement : split_statements(m.sql)) db.exec(statement);
   db.sql() << "INSERT INTO cskpi_schema_version (version, name) VALUES (:v, :n)", soci::use(m.version),
@@ -126,7 +121,7 @@ std::vector<int> applied_versions(Target &db) {
 int apply_migrations(Target &db, const std::function<void(int done, int total)> &progress) {
   std::vector<int> applied = applied_versions(db);
   std::vector<Migration> pending;
-  for (auto &m : embedded_migrations(db.settings().backend))
+  for (auto &m : embedded_migrations(dialect_name(db.dialect().dialect)))
     if (!std::binary_search(applied.begin(), applied.end(), m.version)) pending.push_back(m);
   const int total = static_cast<int>(pending.size());
   int done = 0, count = 0;

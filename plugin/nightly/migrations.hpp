@@ -18,7 +18,8 @@ struct Migration {
   std::string_view sql;  // the file's text (static storage)
 };
 
-// The migrations compiled in for backend ("sqlite3" | "postgresql"), by
+// The migrations compiled in for backend (a target dialect's name: "sqlite3"
+// | "postgresql"; none for "mysql"), by
 // ascending version. Throws std::logic_error on a malformed file name or a
 // repeated version (a build mistake, caught by the tests).
 std::vector<Migration> embedded_migrations(const std::string &backend);

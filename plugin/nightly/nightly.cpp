@@ -123,11 +123,8 @@ Table NightlyJob::run_steps() {
   step_ = "loading the profile";
   // A bad profile fails before the target is touched.
   load_profile(s.source.profile, s.source.backend, {.parameters = s.source_parameters});
-  // Snapshot tables have migrations for SQLite and PostgreSQL only; a MySQL
-  // source needs one of those as its target.
-  if (s.target.backend != "sqlite3" && s.target.backend != "postgresql")
-    throw ConfigError("the nightly job writes into a sqlite3 or postgresql target (got '" + s.target.backend +
-                      "'): set \"target\" in the configuration");
+  // Snapshot tables have migrations for SQLite and PostgreSQL only: Target
+  // refuses a MySQL target (a MySQL source needs one of those).
   step_ = "opening the target database";
   Target db(s.target);
   db.set_busy_timeout_ms(kLockWaitMs);
@@ -180,7 +177,7 @@ void NightlyJob::write(Target &db, RunRecord &run, const Snapshot &snap) {
   std::int64_t done = 0;
   engine_.progress("write", 0, total);
   std::optional<Transaction> tx;
-  if (db.postgres()) tx.emplace(db);
+  if (db.dialect().locking == TargetDialect::Locking::advisory) tx.emplace(db);
   SnapshotWriter writer(db, run.as_of, run.id);
   for (const auto &target : snapshot_targets()) writer.delete_as_of(target);
   for (const auto &part : snap.parts) {
@@ -204,7 +201,7 @@ void NightlyJob::write(Target &db, RunRecord &run, const Snapshot &snap) {
 // rolled back (PostgreSQL); on SQLite it is the lock, dropped first. When the
 // run's connection is broken, the outcome goes through a fresh one.
 void NightlyJob::record_failure(Target &db, RunLock &lock, const RunRecord &run) noexcept {
-  if (!db.postgres()) lock.abandon();
+  if (db.dialect().locking == TargetDialect::Locking::write_transaction) lock.abandon();
   try {
     save_run(db, run);
     lock.abandon();

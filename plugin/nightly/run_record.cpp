@@ -6,9 +6,7 @@ namespace cskpi {
 namespace {
 
 // The database's own clock, as the column type wants it.
-const char *now_sql(const Target &db) {
-  return db.postgres() ? "clock_timestamp()" : "strftime('%Y-%m-%d %H:%M:%S', 'now')";
-}
+const char *now_sql(const Target &db) { return db.dialect().now; }
 
 }  // namespace
 
@@ -18,7 +16,7 @@ void insert_run(Target &db, RunRecord &run) {
   std::string status = "running";
   long long id = 0;
   db.sql() << std::string("INSERT INTO cskpi_run (as_of, status, granularities, cskpi_version) ") +
-                  (db.postgres() ? "VALUES (CAST(:as_of AS date), :status, :g, :v)" : "VALUES (:as_of, :status, :g, :v)") +
+                  "VALUES (" + db.dialect().date_param("as_of") + ", :status, :g, :v)" +
                   " RETURNING id",
       soci::use(as_of), soci::use(status), soci::use(run.granularities), soci::use(version), soci::into(id);
   run.id = id;
@@ -30,7 +28,7 @@ void save_run(Target &db, const RunRecord &run) {
   std::string as_of = format_day(run.as_of), version = CSKPI_VERSION_STRING;
   soci::indicator rows_ind = run.rows_read.empty() ? soci::i_null : soci::i_ok;
   soci::indicator error_ind = run.error.empty() ? soci::i_null : soci::i_ok;
-  std::string date = db.postgres() ? "CAST(:as_of AS date)" : ":as_of";
+  std::string date = db.dialect().date_param("as_of");
   db.sql() << "INSERT INTO cskpi_run (id, as_of, status, granularities, cskpi_version, rows_read, kpi_rows,"
               " table_rows, duration_ms, error, finished_at) VALUES (:id, " +
                   date + ", :status, :g, :v, :rows_read, :kpi_rows, :table_rows, :duration, :error, " + now_sql(db) +

@@ -16,11 +16,11 @@ struct Stamp {
   long long run_id;
 };
 
-std::string column_list(const Table &t, const Stamp &stamp) {
+std::string column_list(const Target &db, const Table &t, const Stamp &stamp) {
   std::string out;
-  for (std::size_t i = 0; i < t.column_count(); ++i) out += quote_ident(t.column(i).name) + ", ";
-  if (!stamp.granularity.empty()) out += "\"granularity\", ";
-  return out + "\"as_of\", \"run_id\"";
+  for (std::size_t i = 0; i < t.column_count(); ++i) out += quote_ident(db, t.column(i).name) + ", ";
+  if (!stamp.granularity.empty()) out += quote_ident(db, "granularity") + ", ";
+  return out + quote_ident(db, "as_of") + ", " + quote_ident(db, "run_id");
 }
 
 template <class Fill>
@@ -29,7 +29,7 @@ void for_each_chunk(std::size_t rows, Fill &&fill) {
     fill(begin, std::min(rows, begin + kWriteChunkRows));
 }
 
-// ---- PostgreSQL -------------------------------------------------------------
+// ---- BulkInsert::unnest_arrays (PostgreSQL) ----------------------------------
 // SOCI 4.0's postgresql backend runs a vector `use` as one PQexecPrepared per
 // row, a round trip each. Instead every chunk is a single statement whose
 // parameters are whole columns as array literals, spread back into rows by
@@ -88,9 +88,9 @@ void fill_array(std::string &out, const Column &c, std::size_t begin, std::size_
   out += '}';
 }
 
-void insert_postgres(Target &db, const std::string &target, const Table &t, Stamp &stamp,
+void insert_arrays(Target &db, const std::string &target, const Table &t, Stamp &stamp,
                      const std::function<void(std::size_t)> &after_chunk) {
-  std::string sql = "INSERT INTO " + quote_ident(target) + " (" + column_list(t, stamp) + ") SELECT u.*, ";
+  std::string sql = "INSERT INTO " + quote_ident(db, target) + " (" + column_list(db, t, stamp) + ") SELECT u.*, ";
   if (!stamp.granularity.empty()) sql += "CAST(:granularity AS text), ";
   sql += "CAST(:as_of AS date), CAST(:run_id AS bigint) FROM unnest(";
   for (std::size_t i = 0; i < t.column_count(); ++i)
@@ -114,7 +114,7 @@ void insert_postgres(Target &db, const std::string &target, const Table &t, Stam
   });
 }
 
-// ---- SQLite -------------------------------------------------------------------
+// ---- BulkInsert::prepared_rows (SQLite) --------------------------------------
 // In-process: SOCI's vector `use` steps one prepared statement per row with
 // no round trip, which is as fast as SQLite inserts go.
 
@@ -157,9 +157,9 @@ struct Buffer {
   }
 };
 
-void insert_sqlite(Target &db, const std::string &target, const Table &t, const Stamp &stamp,
+void insert_rows(Target &db, const std::string &target, const Table &t, const Stamp &stamp,
                    const std::function<void(std::size_t)> &after_chunk) {
-  std::string sql = "INSERT INTO " + quote_ident(target) + " (" + column_list(t, stamp) + ") VALUES (";
+  std::string sql = "INSERT INTO " + quote_ident(db, target) + " (" + column_list(db, t, stamp) + ") VALUES (";
   for (std::size_t i = 0; i < t.column_count(); ++i) sql += ":c" + std::to_string(i) + ", ";
   if (!stamp.granularity.empty()) sql += ":granularity, ";
   sql += ":as_of, :run_id)";
@@ -194,16 +194,18 @@ SnapshotWriter::SnapshotWriter(Target &db, Day as_of, std::int64_t run_id)
     : db_(db), as_of_(format_day(as_of)), run_id_(run_id) {}
 
 void SnapshotWriter::delete_as_of(const std::string &target) {
-  std::string date = db_.postgres() ? "CAST(:as_of AS date)" : ":as_of";
-  db_.sql() << "DELETE FROM " + quote_ident(target) + " WHERE as_of = " + date, soci::use(as_of_);
+  db_.sql() << "DELETE FROM " + quote_ident(db_, target) + " WHERE as_of = " + db_.dialect().date_param("as_of"),
+      soci::use(as_of_);
 }
 
 void SnapshotWriter::insert(const std::string &target, const Table &table, const std::string &granularity,
                             const std::function<void(std::size_t rows)> &after_chunk) {
   if (table.row_count() == 0) return;
   Stamp stamp{granularity, as_of_, run_id_};
-  if (db_.postgres()) insert_postgres(db_, target, table, stamp, after_chunk);
-  else insert_sqlite(db_, target, table, stamp, after_chunk);
+  switch (db_.dialect().bulk_insert) {
+    case TargetDialect::BulkInsert::unnest_arrays: insert_arrays(db_, target, table, stamp, after_chunk); break;
+    case TargetDialect::BulkInsert::prepared_rows: insert_rows(db_, target, table, stamp, after_chunk); break;
+  }
 }
 
 }  // namespace cskpi

@@ -15,6 +15,7 @@
 
 #include <soci/soci.h>
 
+#include "core/dialect.hpp"
 #include "source/canonical.hpp"
 
 namespace cskpi::source_detail {
@@ -101,7 +102,8 @@ struct DbFailure : std::runtime_error {
 class Backend {
  public:
   virtual ~Backend() = default;
-  virtual const char *name() const = 0;
+  virtual Dialect dialect() const = 0;
+  const char *name() const { return dialect_name(dialect()); }
 
   // The read-only transaction around a whole load (SourceError on failure).
   virtual void begin() = 0;
@@ -142,17 +144,7 @@ class Backend {
 std::unique_ptr<Backend> make_sqlite3_backend(soci::session &db);
 std::unique_ptr<Backend> make_postgresql_backend(soci::session &db);
 std::unique_ptr<Backend> make_mysql_backend(soci::session &db);
-// The backend of `name` ("sqlite3", "postgresql" or "mysql") over db.
-std::unique_ptr<Backend> make_backend(const std::string &name, soci::session &db);
-
-// Double-quoted SQL identifier (canonical column names only: never data).
-inline std::string quote_ident(std::string_view name) {
-  std::string out = "\"";
-  for (char ch : name) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
+// The reader of dialect d over db (a session of that dialect).
+std::unique_ptr<Backend> make_backend(Dialect d, soci::session &db);
 
 }  // namespace cskpi::source_detail

@@ -9,6 +9,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "core/errors.hpp"
+#include "source/backend.hpp"
 
 namespace cskpi {
 namespace {
@@ -59,7 +60,32 @@ std::string one_line(std::string m) {
   return m;
 }
 
+// What opening and reading a database of each dialect takes, in Dialect's
+// order: SOCI's backend (linked in directly) and the profile reader.
+struct Driver {
+  Dialect dialect;
+  const soci::backend_factory &factory;
+  std::unique_ptr<source_detail::Backend> (*reader)(soci::session &);
+  bool file_database;  // the connection names a file, which must exist unless created
+};
+
+const Driver kDrivers[] = {
+    {Dialect::sqlite3, soci::sqlite3, source_detail::make_sqlite3_backend, true},
+    {Dialect::postgresql, soci::postgresql, source_detail::make_postgresql_backend, false},
+    {Dialect::mysql, soci::mysql, source_detail::make_mysql_backend, false},
+};
+
+const Driver &driver(Dialect d) {
+  const Driver &out = kDrivers[static_cast<std::size_t>(d)];
+  if (out.dialect != d) throw std::logic_error("kDrivers is not in Dialect's order");
+  return out;
+}
+
 }  // namespace
+
+std::unique_ptr<source_detail::Backend> source_detail::make_backend(Dialect d, soci::session &db) {
+  return driver(d).reader(db);
+}
 
 std::string redact_connection(std::string_view c) {
   std::string out;
@@ -107,13 +133,12 @@ std::string redact_connection(std::string_view c) {
 }
 
 std::unique_ptr<soci::session> open_session(const SourceSettings &settings, bool create_if_missing) {
-  const std::string &backend = settings.backend;
-  if (backend != "sqlite3" && backend != "postgresql" && backend != "mysql")
-    throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3, postgresql or mysql)");
+  const Driver &d = driver(parse_dialect(settings.backend));
+  const std::string backend = dialect_name(d.dialect);
   if (settings.connection.empty()) throw ConfigError("the " + backend + " connection string is empty");
   std::string where = backend + " database '" + redact_connection(settings.connection) + "'";
 
-  if (backend == "sqlite3" && !create_if_missing) {
+  if (d.file_database && !create_if_missing) {
     std::string file = sqlite_file(settings.connection);
     // ":memory:" and URI file names ("file:...") name no plain file to check.
     bool plain = !file.empty() && file != ":memory:" && file.rfind("file:", 0) != 0;
@@ -122,9 +147,7 @@ std::unique_ptr<soci::session> open_session(const SourceSettings &settings, bool
       throw SourceError("cannot open " + where + ": file '" + file + "' does not exist");
   }
   try {
-    if (backend == "sqlite3") return std::make_unique<soci::session>(soci::sqlite3, settings.connection);
-    if (backend == "mysql") return std::make_unique<soci::session>(soci::mysql, settings.connection);
-    return std::make_unique<soci::session>(soci::postgresql, settings.connection);
+    return std::make_unique<soci::session>(d.factory, settings.connection);
   } catch (const soci::soci_error &e) {
     throw SourceError("cannot open " + where + ": " + one_line(e.get_error_message()));
   } catch (const std::exception &e) {

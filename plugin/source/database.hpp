@@ -1,5 +1,5 @@
-// Opening a SOCI session on the configured database. The sqlite3 and
-// postgresql backends are linked in directly (their factories), so the
+// Opening a SOCI session on the configured database. The sqlite3,
+// postgresql and mysql backends are linked in directly (their factories), so the
 // plugin never depends on SOCI's runtime backend loader finding a library.
 #pragma once
 
@@ -13,9 +13,10 @@
 
 namespace cskpi {
 
-// Opens settings.backend ("sqlite3" | "postgresql") with settings.connection
-// (a SOCI connection string: a file name or "db=<file> timeout=<s>" for
-// sqlite3, libpq keywords or a postgresql:// URI for postgresql).
+// Opens settings.backend (a Dialect's name: sqlite3 | postgresql | mysql) with
+// settings.connection (a SOCI connection string: a file name or "db=<file>
+// timeout=<s>" for sqlite3, libpq keywords or a postgresql:// URI for
+// postgresql, "host=... db=... user=..." for mysql, MySQL or MariaDB).
 //
 // A sqlite3 database file must already exist unless create_if_missing: SQLite
 // would otherwise create an empty file on a mistyped path and the run would

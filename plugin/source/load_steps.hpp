@@ -45,7 +45,6 @@ Dataset load_sequential(Backend &backend, const Profile &p, const Settings &s, D
 // session (hooks.second_session) whose transaction imports the first one's
 // snapshot; the result is the sequential load's. Falls back to
 // load_sequential (telling hooks.log why) when the snapshot cannot be shared.
-Dataset load_shared_snapshot(Backend &backend, const std::string &backend_name, const Profile &p, const Settings &s,
-                             Day as_of, const LoadHooks &hooks);
+Dataset load_shared_snapshot(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks);
 
 }  // namespace cskpi::source_detail

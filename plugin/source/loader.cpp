@@ -77,9 +77,35 @@ class Loader {
  private:
   using RowFn = void (Loader::*)(const Chunk &, std::size_t);
 
-  [[noreturn]] void fail(const DbFailure &e, const std::string &context) const {
-    if (e.connection) throw SourceError(std::string(backend_.name()) + " failed while reading " + context + ": " + e.what());
-    throw ProfileError(context + ": SQL error: " + e.what());
+  ErrorFacts facts(std::string_view source) const {
+    ErrorFacts f;
+    f.profile = profile_.name;
+    f.source = std::string(source);
+    return f;
+  }
+
+  [[noreturn]] void fail(const DbFailure &e, std::string_view source, const std::string &context) const {
+    ErrorFacts f = facts(source);
+    f.detail = e.what();
+    if (e.connection)
+      throw SourceError(std::string(backend_.name()) + " failed while reading " + context + ": " + e.what(), std::move(f));
+    f.problem = ProfileProblem::sql;
+    throw ProfileError(context + ": SQL error: " + e.what(), std::move(f));
+  }
+
+  // A canonical column the SELECT does not return as it should: the message
+  // says what the SELECT returned.
+  [[noreturn]] void column_error(ProfileProblem problem, std::string_view source, const CanonicalColumn &want,
+                                 const std::string &context, const std::string &what,
+                                 const std::vector<ResultColumn> &have) const {
+    ErrorFacts f = facts(source);
+    f.problem = problem;
+    f.column = std::string(want.name);
+    if (problem != ProfileProblem::missing_column) f.detail = what;
+    for (const auto &h : have) f.returned.push_back(h.name);
+    std::string message = problem == ProfileProblem::missing_column ? "missing column '" + f.column + "'"
+                                                                     : "column '" + f.column + "' " + what;
+    throw ProfileError(context + ": " + message + "; the SELECT returned: " + column_list(have), std::move(f));
   }
 
   void load_source(const CanonicalSource &src) {
@@ -103,7 +129,7 @@ class Loader {
         try {
           exists = backend_.relation_exists(relation);
         } catch (const DbFailure &e) {
-          fail(e, context);
+          fail(e, name, context);
         }
         if (!exists) return;
       }
@@ -115,7 +141,7 @@ class Loader {
     try {
       have = backend_.describe(sql);
     } catch (const DbFailure &e) {
-      fail(e, context);
+      fail(e, name, context);
     }
     Chunk chunk;
     meaning_.clear();
@@ -124,19 +150,13 @@ class Loader {
       const ResultColumn *found = nullptr;
       for (const auto &h : have) {
         if (h.name != want.name) continue;
-        if (found)
-          throw ProfileError(context + ": column '" + std::string(want.name) +
-                             "' is returned twice; the SELECT returned: " + column_list(have));
+        if (found) column_error(ProfileProblem::twice, name, want, context, "is returned twice", have);
         found = &h;
       }
-      if (!found)
-        throw ProfileError(context + ": missing column '" + std::string(want.name) +
-                           "'; the SELECT returned: " + column_list(have));
+      if (!found) column_error(ProfileProblem::missing_column, name, want, context, "", have);
       std::string why;
       auto planned = backend_.plan(want, *found, why);
-      if (!planned)
-        throw ProfileError(context + ": column '" + std::string(want.name) + "' " + why +
-                           "; the SELECT returned: " + column_list(have));
+      if (!planned) column_error(ProfileProblem::column_type, name, want, context, why, have);
       if (!want.loaded) continue;
       if (!meaning_.empty()) select += ",\n       ";
       select += planned->expr;
@@ -162,7 +182,7 @@ class Loader {
         report();
       });
     } catch (const DbFailure &e) {
-      fail(e, context);
+      fail(e, name, context);
     }
 
     for (std::size_t w = 0; w < kWhyNames.size(); ++w) {
@@ -532,25 +552,22 @@ Dataset load_sequential(Backend &backend, const Profile &p, const Settings &s, D
   }
 }
 
-std::unique_ptr<Backend> make_backend(const std::string &name, soci::session &db) {
-  if (name == "sqlite3") return make_sqlite3_backend(db);
-  if (name == "postgresql") return make_postgresql_backend(db);
-  return make_mysql_backend(db);
-}
-
 }  // namespace source_detail
 
-Dataset load_dataset(soci::session &db, const std::string &backend, const Profile &p, const Settings &s, Day as_of,
+Dataset load_dataset(soci::session &db, Dialect dialect, const Profile &p, const Settings &s, Day as_of,
                      const LoadHooks &hooks) {
   using namespace source_detail;
-  if (backend != "sqlite3" && backend != "postgresql" && backend != "mysql")
-    throw ConfigError("unknown database backend '" + backend + "' (expected sqlite3, postgresql or mysql)");
-  if (db.get_backend_name() != backend)
-    throw ConfigError("the session is a " + db.get_backend_name() + " session, not " + backend);
+  if (db.get_backend_name() != dialect_name(dialect))
+    throw ConfigError("the session is a " + db.get_backend_name() + " session, not " + dialect_name(dialect));
   if (as_of == kNoDay) throw ConfigError("as_of is not resolved");
-  auto impl = make_backend(backend, db);
-  if (hooks.second_session) return load_shared_snapshot(*impl, backend, p, s, as_of, hooks);
+  auto impl = make_backend(dialect, db);
+  if (hooks.second_session) return load_shared_snapshot(*impl, p, s, as_of, hooks);
   return load_sequential(*impl, p, s, as_of, hooks, false);
+}
+
+Dataset load_dataset(soci::session &db, std::string_view backend, const Profile &p, const Settings &s, Day as_of,
+                     const LoadHooks &hooks) {
+  return load_dataset(db, parse_dialect(backend), p, s, as_of, hooks);
 }
 
 }  // namespace cskpi

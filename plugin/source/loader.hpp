@@ -7,9 +7,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/calendar.hpp"
 #include "core/dataset.hpp"
+#include "core/dialect.hpp"
 #include "core/settings.hpp"
 #include "source/profile.hpp"
 
@@ -38,12 +40,13 @@ struct LoadHooks {
   std::function<void(const std::string &message)> log;
 };
 
-// Loads profile `p` from `db` (backend "sqlite3" or "postgresql": the session's
-// own backend) for a run as of `as_of` (a resolved local day).
+// Loads profile `p` from `db` (a session of `dialect`: sqlite3, postgresql or
+// mysql, i.e. MySQL or MariaDB) for a run as of `as_of` (a resolved local day).
 //
 // Everything is read inside one read-only transaction (PostgreSQL: REPEATABLE
-// READ READ ONLY, so all sources share one snapshot; SQLite: a transaction
-// with PRAGMA query_only on, restored afterwards), which is committed at the
+// READ READ ONLY, so all sources share one snapshot; MySQL / MariaDB: a
+// consistent-snapshot READ ONLY transaction; SQLite: a transaction with PRAGMA
+// query_only on, restored afterwards), which is committed at the
 // end, or rolled back on any failure, and leaves the session usable whatever
 // happens.
 //
@@ -81,7 +84,10 @@ struct LoadHooks {
 // Throws ProfileError (columns, types, SQL errors in a profile query),
 // SourceError (the database failed), CancelledError (progress said stop),
 // ConfigError (backend, as_of, time zone).
-Dataset load_dataset(soci::session &db, const std::string &backend, const Profile &p, const Settings &s, Day as_of,
+Dataset load_dataset(soci::session &db, Dialect dialect, const Profile &p, const Settings &s, Day as_of,
+                     const LoadHooks &hooks = {});
+// The same with the dialect by name (ConfigError for an unknown one).
+Dataset load_dataset(soci::session &db, std::string_view backend, const Profile &p, const Settings &s, Day as_of,
                      const LoadHooks &hooks = {});
 
 }  // namespace cskpi

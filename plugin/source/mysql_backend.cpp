@@ -164,16 +164,6 @@ struct StmtDeleter {
   void operator()(MYSQL_STMT *s) const { mysql_stmt_close(s); }
 };
 
-// Backtick-quoted identifier (canonical column names only: never data).
-std::string quote_mysql(std::string_view name) {
-  std::string out = "`";
-  for (char ch : name) {
-    if (ch == '`') out += '`';
-    out += ch;
-  }
-  return out + "`";
-}
-
 const std::string kBad = std::to_string(kBadValue);
 
 // A session variable's value as SQL: a plain name (utf8mb3, 30) as is, no
@@ -190,7 +180,7 @@ std::optional<std::string> restorable(const char *value, unsigned long length) {
 class MysqlBackend final : public Backend {
  public:
   explicit MysqlBackend(soci::session &db) : db_(db) {}
-  const char *name() const override { return "mysql"; }
+  Dialect dialect() const override { return Dialect::mysql; }
 
   // REPEATABLE READ WITH CONSISTENT SNAPSHOT: every source is read from one
   // InnoDB snapshot taken at the start, so an order line can never refer to
@@ -274,7 +264,7 @@ class MysqlBackend final : public Backend {
   std::optional<PlannedColumn> plan(const CanonicalColumn &want, const ResultColumn &have,
                                     std::string &why) const override {
     Family f = family(have.type);
-    std::string c = "src." + quote_mysql(want.name);
+    std::string c = "src." + quote_ident(Dialect::mysql, want.name);
     // NULL stays NULL; a value the server cannot convert (NULL from the
     // function, e.g. '0000-00-00' or text that is no date) becomes kBadValue.
     auto guarded = [&](const std::string &v) {

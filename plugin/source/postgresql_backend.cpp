@@ -170,7 +170,7 @@ class PostgresqlBackend final : public Backend {
   }
   PostgresqlBackend(const PostgresqlBackend &) = delete;
   PostgresqlBackend &operator=(const PostgresqlBackend &) = delete;
-  const char *name() const override { return "postgresql"; }
+  Dialect dialect() const override { return Dialect::postgresql; }
 
   // REPEATABLE READ: every source is read from one snapshot, so an order
   // line can never refer to a customer committed after customers were read.
@@ -243,7 +243,7 @@ class PostgresqlBackend final : public Backend {
   std::optional<PlannedColumn> plan(const CanonicalColumn &want, const ResultColumn &have,
                                     std::string &why) const override {
     auto t = static_cast<unsigned>(have.type);
-    std::string c = "src." + quote_ident(want.name);
+    std::string c = "src." + quote_ident(Dialect::postgresql, want.name);
     const std::string bad = std::to_string(kBadValue) + "::bigint";
     // An absolute instant: seconds since the epoch, whatever the session's
     // TimeZone. isfinite() keeps 'infinity' from failing the whole query.

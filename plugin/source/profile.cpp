@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "core/dialect.hpp"
 #include "core/errors.hpp"
 #include "source/canonical.hpp"
 #include "source/embedded_profiles.hpp"
@@ -14,14 +15,6 @@ namespace cskpi {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::string_view kDialects[] = {"sqlite3", "postgresql", "mysql"};
-
-bool is_dialect(std::string_view d) {
-  for (auto k : kDialects)
-    if (d == k) return true;
-  return false;
-}
 
 struct ProfileText {
   std::string path;  // relative to the profile directory, '/'-separated
@@ -117,9 +110,9 @@ Profile assemble(const std::string &name, const std::vector<ProfileText> &files,
     if (file.find('/') != std::string_view::npos)
       throw ProfileError("profile '" + name + "': unexpected file '" + f.path +
                          "' (expected <source>.sql or <dialect>/<source>.sql)");
-    if (!dir.empty() && !is_dialect(dir))
-      throw ProfileError("profile '" + name + "': directory '" + std::string(dir) +
-                         "' is not a SQL dialect (expected sqlite3, postgresql or mysql)");
+    if (!dir.empty() && !find_dialect(dir))
+      throw ProfileError("profile '" + name + "': directory '" + std::string(dir) + "' is not a SQL dialect (expected " +
+                         dialect_choices() + ")");
     std::string source(file.substr(0, file.size() - 4));
     if (!find_canonical_source(source))
       throw ProfileError("profile '" + name + "': file '" + f.path + "' is not named after a source (sources: " +
@@ -275,8 +268,7 @@ std::vector<std::string> builtin_profile_names() {
 }
 
 Profile load_profile(const std::string &name_or_path, const std::string &dialect, const ProfileOptions &options) {
-  if (!is_dialect(dialect))
-    throw ConfigError("unknown SQL dialect '" + dialect + "' (expected sqlite3, postgresql or mysql)");
+  parse_dialect(dialect, "SQL dialect");
 
   // A bare name is looked up among the built-in profiles first, so a stray
   // directory named "canonical" in the working directory cannot shadow it.

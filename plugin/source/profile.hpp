@@ -4,7 +4,7 @@
 //
 //   <dir>/<source>.sql             the generic SELECT of a source
 //   <dir>/<dialect>/<source>.sql   overrides it for one backend
-//                                  (dialect: sqlite3 | postgresql)
+//                                  (dialect: sqlite3 | postgresql | mysql)
 //
 // customers and order_lines are mandatory, the other sources optional. A .sql
 // file that is not named after a canonical source is an error, so a typo never

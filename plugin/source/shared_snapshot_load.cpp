@@ -118,7 +118,7 @@ void tell(const LoadHooks &hooks, const std::string &why) {
 
 // The second connection in a transaction on `main`'s snapshot, or nullopt
 // (said through hooks.log) with `main`'s transaction still open and unharmed.
-std::optional<Worker> open_worker(Backend &main, const std::string &backend_name, const LoadHooks &hooks) {
+std::optional<Worker> open_worker(Backend &main, const LoadHooks &hooks) {
   std::string id;
   try {
     id = main.export_snapshot();
@@ -134,11 +134,11 @@ std::optional<Worker> open_worker(Backend &main, const std::string &backend_name
   try {
     w.session = hooks.second_session();
     if (!w.session) return std::nullopt;
-    if (w.session->get_backend_name() != backend_name) {
-      tell(hooks, "the second session is " + w.session->get_backend_name() + ", not " + backend_name);
+    if (w.session->get_backend_name() != main.name()) {
+      tell(hooks, "the second session is " + w.session->get_backend_name() + ", not " + main.name());
       return std::nullopt;
     }
-    w.backend = make_backend(backend_name, *w.session);
+    w.backend = make_backend(main.dialect(), *w.session);
     w.backend->begin_with_snapshot(id);
   } catch (const std::exception &e) {
     if (w.backend) w.backend->rollback();
@@ -301,12 +301,11 @@ class SharedSnapshotLoad {
 
 }  // namespace
 
-Dataset load_shared_snapshot(Backend &backend, const std::string &backend_name, const Profile &p, const Settings &s,
-                             Day as_of, const LoadHooks &hooks) {
+Dataset load_shared_snapshot(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks) {
   std::optional<Worker> worker;
   try {
     step(backend, "starting the read-only transaction", [&] { backend.begin(); });
-    worker = open_worker(backend, backend_name, hooks);
+    worker = open_worker(backend, hooks);
   } catch (...) {
     backend.rollback();
     throw;

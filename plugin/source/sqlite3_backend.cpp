@@ -84,7 +84,7 @@ const std::string kBad = std::to_string(kBadValue);
 class Sqlite3Backend final : public Backend {
  public:
   explicit Sqlite3Backend(soci::session &db) : db_(db) {}
-  const char *name() const override { return "sqlite3"; }
+  Dialect dialect() const override { return Dialect::sqlite3; }
 
   // query_only makes any write through this connection fail, whatever a
   // profile's SQL tries; the previous value is restored afterwards because
@@ -150,7 +150,7 @@ class Sqlite3Backend final : public Backend {
     auto t = static_cast<soci::data_type>(have.type);
     bool number = t == soci::dt_integer || t == soci::dt_long_long || t == soci::dt_unsigned_long_long ||
                   t == soci::dt_double;
-    std::string c = "src." + quote_ident(want.name);
+    std::string c = "src." + quote_ident(Dialect::sqlite3, want.name);
     switch (want.kind) {
       case ColumnKind::text:
         if (t == soci::dt_date) break;
