@@ -11,6 +11,7 @@
 #include "core/kpi_results.hpp"
 #include "core/settings.hpp"
 #include "core/table.hpp"
+#include "source/profile_check.hpp"  // profile_check_table
 
 namespace cskpi {
 
@@ -103,25 +104,5 @@ inline constexpr ColumnSpec kSourcesColumns[] = {
 inline constexpr TableSchema kSourcesTable{"sources", kSourcesColumns};
 Table sources_table(const Dataset &data);
 
-// The "profile_check" table (plugin/engine/profile_check.cpp, docs/cli.md
-// "check-profile"): one row per canonical source of the configured profile,
-// read at most `limit` rows each, read-only: source, status (ok | missing |
-// broken), mandatory, rows, customer_id_null_rate, date_null_rate, min_date,
-// max_date, findings (plain words for an ERP administrator). A source that
-// cannot be read is a row, not an exception; ConfigError and SourceError (the
-// database is unreachable) still throw. `as_of` dates the "after as_of"
-// finding.
-inline constexpr ColumnSpec kProfileCheckColumns[] = {
-    {"source", ColumnType::text, false},
-    {"status", ColumnType::text, false},
-    {"mandatory", ColumnType::boolean, false},
-    {"rows", ColumnType::int64, true},
-    {"customer_id_null_rate", ColumnType::real, true},
-    {"date_null_rate", ColumnType::real, true},
-    {"min_date", ColumnType::date, true},
-    {"max_date", ColumnType::date, true},
-    {"findings", ColumnType::text, false}};
-inline constexpr TableSchema kProfileCheckTable{"profile_check", kProfileCheckColumns};
-Table profile_check_table(const Settings &settings, std::int64_t limit, Day as_of);
 
 }  // namespace cskpi

@@ -1,5 +1,9 @@
 #include "source/canonical.hpp"
 
+#include <utility>
+
+#include "source/row_reader.hpp"
+
 namespace cskpi {
 namespace {
 
@@ -67,14 +71,75 @@ constexpr CanonicalColumn kRetentionCosts[] = {
     {"amount", K::real, kRequired, kLoad},
 };
 
+// The model's part of each source, for the declarations below.
+SourceRows customer_rows(Dataset &d) { return {nullptr, &d.customers.created_on}; }
+SourceRows order_line_rows(Dataset &d) { return {&d.order_lines.customer, &d.order_lines.day}; }
+SourceRows invoice_rows(Dataset &d) { return {&d.invoices.customer, &d.invoices.day}; }
+SourceRows ticket_rows(Dataset &d) { return {&d.tickets.customer, &d.tickets.opened_day}; }
+SourceRows feedback_rows(Dataset &d) { return {&d.feedback.customer, &d.feedback.day}; }
+SourceRows subscription_rows(Dataset &d) { return {&d.subscriptions.customer, &d.subscriptions.start}; }
+SourceRows retention_cost_rows(Dataset &d) { return {nullptr, &d.retention_costs.day}; }
+
+// customers and order_lines are never read by a partial load that is merged
+// (they are read on the caller's connection): nothing to move.
+void move_nothing(Dataset &, Dataset &) {}
+void move_invoices(Dataset &into, Dataset &part) { into.invoices = std::move(part.invoices); }
+// Ticket categories share Dataset::categories with order lines: interned
+// after them in the part's id order (first appearance in tickets). Only
+// tickets use channels and priorities.
+void move_tickets(Dataset &into, Dataset &part) {
+  std::vector<std::uint32_t> to(part.categories.size());
+  for (std::uint32_t i = 0; i < to.size(); ++i) to[i] = into.categories.intern(part.categories.name(i));
+  for (auto &c : part.tickets.category) c = to[c];
+  into.channels = std::move(part.channels);
+  into.priorities = std::move(part.priorities);
+  into.tickets = std::move(part.tickets);
+}
+// feedback's ticket references are rows of the part's tickets, which keep their rows.
+void move_feedback(Dataset &into, Dataset &part) { into.feedback = std::move(part.feedback); }
+void move_subscriptions(Dataset &into, Dataset &part) { into.subscriptions = std::move(part.subscriptions); }
+void move_retention_costs(Dataset &into, Dataset &part) { into.retention_costs = std::move(part.retention_costs); }
+
+// Order ids only group lines into orders: once every line has its dense
+// order id, the ids themselves are dropped (size() stays).
+void release_order_ids(Dataset &d) { d.order_lines.orders.release(); }
+
+constexpr std::string_view kBadDateOrNumber = "unreadable value (a date that is no date, or a number that is not finite)";
+
+using namespace source_detail;
+
 constexpr CanonicalSource kSources[] = {
-    {"customers", true, kCustomers},
-    {"order_lines", true, kOrderLines},
-    {"invoices", false, kInvoices},
-    {"tickets", false, kTickets},
-    {"feedback", false, kFeedback},
-    {"subscriptions", false, kSubscriptions},
-    {"retention_costs", false, kRetentionCosts},
+    {.name = "customers", .mandatory = true, .columns = kCustomers, .date_column = "created_on",
+     .defines_customers = true, .refers_to_customers = false, .read_on = ReadOn::caller, .present = nullptr,
+     .row = customer_row, .rows = customer_rows, .move_into = move_nothing, .finish = nullptr,
+     .bad_value_words = kBadDateOrNumber},
+    {.name = "order_lines", .mandatory = true, .columns = kOrderLines, .date_column = "order_date",
+     .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::caller, .present = nullptr,
+     .row = order_line_row, .rows = order_line_rows, .move_into = move_nothing, .finish = release_order_ids,
+     .bad_value_words = kBadDateOrNumber},
+    {.name = "invoices", .mandatory = false, .columns = kInvoices, .date_column = "invoice_date",
+     .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
+     .present = &SourcePresence::invoices, .row = invoice_row, .rows = invoice_rows, .move_into = move_invoices,
+     .finish = nullptr,
+     .bad_value_words = "unreadable value (a date that is no date, a number that is not finite, or a kind other "
+                        "than 'invoice' / 'credit_note')"},
+    {.name = "tickets", .mandatory = false, .columns = kTickets, .date_column = "opened_at",
+     .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
+     .present = &SourcePresence::tickets, .row = ticket_row, .rows = ticket_rows, .move_into = move_tickets,
+     .finish = nullptr, .bad_value_words = kBadDateOrNumber},
+    {.name = "feedback", .mandatory = false, .columns = kFeedback, .date_column = "answered_at",
+     .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
+     .present = &SourcePresence::feedback, .row = feedback_row, .rows = feedback_rows, .move_into = move_feedback,
+     .finish = nullptr,
+     .bad_value_words = "unreadable value (a kind other than 'nps' / 'csat' / 'ces', or a bad date)"},
+    {.name = "subscriptions", .mandatory = false, .columns = kSubscriptions, .date_column = "start_date",
+     .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
+     .present = &SourcePresence::subscriptions, .row = subscription_row, .rows = subscription_rows,
+     .move_into = move_subscriptions, .finish = nullptr, .bad_value_words = kBadDateOrNumber},
+    {.name = "retention_costs", .mandatory = false, .columns = kRetentionCosts, .date_column = "cost_date",
+     .defines_customers = false, .refers_to_customers = false, .read_on = ReadOn::worker,
+     .present = &SourcePresence::retention_costs, .row = retention_cost_row, .rows = retention_cost_rows,
+     .move_into = move_retention_costs, .finish = nullptr, .bad_value_words = kBadDateOrNumber},
 };
 
 }  // namespace

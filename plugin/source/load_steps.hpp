@@ -1,9 +1,11 @@
-// Internal to plugin/source: the parts load_dataset is made of, shared by
-// the load on one connection (loader.cpp) and the load over two connections
-// sharing one snapshot (shared_snapshot_load.cpp).
+// Internal to plugin/source: the two loads load_dataset (loader.cpp) chooses
+// from, each an entry point of its own: the load on one connection
+// (read_sources.cpp) and the load over two connections sharing one snapshot
+// (shared_snapshot_load.cpp), which reads each connection's sources with the
+// first and falls back to it. Nothing here calls back into loader.cpp.
 #pragma once
 
-#include <span>
+#include <optional>
 #include <string>
 
 #include "core/dataset.hpp"
@@ -27,14 +29,15 @@ void step(Backend &backend, const char *what, F &&f) {
   }
 }
 
-// Reads `sources` (canonical sources in canonical order) into a new Dataset,
+// Reads the canonical sources (those read on connection `only`, or all) in
+// canonical order into a new Dataset,
 // inside the transaction the caller began on `backend` and ends. The rules,
 // errors and progress reports are load_dataset's. Without
 // `flag_unknown_customers` no row is flagged unknown_customer: a load that
 // does not read customers implies every customer it sees, so the flag is only
 // meaningful once the customers are merged (shared_snapshot_load.cpp).
 Dataset read_sources(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks,
-                     std::span<const CanonicalSource> sources, bool flag_unknown_customers);
+                     std::optional<ReadOn> only, bool flag_unknown_customers);
 
 // Every source on one connection in one transaction: begins it (unless
 // `begun`: the caller already did), commits it, rolls it back on any failure.

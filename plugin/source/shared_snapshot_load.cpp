@@ -1,10 +1,11 @@
 // The load over two connections sharing one snapshot (loader.hpp). The
 // PostgreSQL server runs each connection's statements on one backend process
 // (one core), and at scale the profile SELECTs of order_lines and invoices are
-// most of the load's time; so the caller's thread reads customers and
-// order_lines on its connection while a worker thread reads the other
-// sources, sequentially in canonical order, on a second connection whose
-// transaction imported the first one's snapshot (pg_dump -j does the same).
+// most of the load's time; so the caller's thread reads the sources declared
+// ReadOn::caller (customers and order_lines, canonical.cpp) on its connection
+// while a worker thread reads the others, sequentially in canonical order, on
+// a second connection whose transaction imported the first one's snapshot
+// (pg_dump -j does the same).
 //
 // Threads: progress callbacks only ever run on the caller's thread (the
 // worker publishes its counts under a mutex); the worker never throws out of
@@ -30,13 +31,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// customers and order_lines on the caller's connection, the rest on the
-// worker's: order_lines and invoices dominate the server's work.
-constexpr std::size_t kCallerSources = 2;
 constexpr auto kReportEvery = 100ms;
-
-std::span<const CanonicalSource> caller_sources() { return canonical_sources().first(kCallerSources); }
-std::span<const CanonicalSource> worker_sources() { return canonical_sources().subspan(kCallerSources); }
 
 // ---- merging the worker's part into the caller's Dataset -------------------
 
@@ -56,14 +51,6 @@ std::vector<std::uint32_t> customer_map(Dataset &into, const Dataset &part) {
   return to;
 }
 
-// Ticket categories share Dataset::categories with order lines: interned
-// after them in the part's id order (first appearance in tickets).
-std::vector<std::uint32_t> category_map(Dataset &into, const Dataset &part) {
-  std::vector<std::uint32_t> to(part.categories.size());
-  for (std::uint32_t i = 0; i < to.size(); ++i) to[i] = into.categories.intern(part.categories.name(i));
-  return to;
-}
-
 // The unknown_customer flag the one-connection load gives a source: its kept
 // rows whose customer is an implied one.
 void flag_unknown(Dataset &d, const std::string &source, const std::vector<std::uint32_t> &customers) {
@@ -72,35 +59,23 @@ void flag_unknown(Dataset &d, const std::string &source, const std::vector<std::
   if (n) d.quality.add(source, reason::unknown_customer, false, n);
 }
 
+// The worker's sources (ReadOn::worker), each moved in by its declaration
+// (canonical.cpp) once its customer references are the caller's.
 void merge(Dataset &into, Dataset part) {
   const auto customers = customer_map(into, part);
-  remap(part.invoices.customer, customers);
-  remap(part.tickets.customer, customers);
-  remap(part.feedback.customer, customers);
-  remap(part.subscriptions.customer, customers);
-  remap(part.tickets.category, category_map(into, part));
-  // Only tickets use channels and priorities; feedback's ticket references
-  // are rows of the part's tickets, which stay as they are.
-  into.channels = std::move(part.channels);
-  into.priorities = std::move(part.priorities);
-  into.invoices = std::move(part.invoices);
-  into.tickets = std::move(part.tickets);
-  into.feedback = std::move(part.feedback);
-  into.subscriptions = std::move(part.subscriptions);
-  into.retention_costs = std::move(part.retention_costs);
-
+  for (const auto &src : canonical_sources()) {
+    if (src.read_on != ReadOn::worker) continue;
+    if (auto *refs = src.rows(part).customer) remap(*refs, customers);
+    src.move_into(into, part);
+  }
   for (const auto &[key, f] : part.quality.findings()) into.quality.add(key.first, key.second, f.skipped, f.rows);
-  flag_unknown(into, "invoices", into.invoices.customer);
-  flag_unknown(into, "tickets", into.tickets.customer);
-  flag_unknown(into, "feedback", into.feedback.customer);
-  flag_unknown(into, "subscriptions", into.subscriptions.customer);
+  for (const auto &src : canonical_sources())
+    if (src.read_on == ReadOn::worker && src.refers_to_customers)
+      flag_unknown(into, std::string(src.name), *src.rows(into).customer);
   for (auto &r : part.rows_read) into.rows_read.push_back(std::move(r));  // canonical order: the part's come after
-  auto &p = into.present;
-  p.invoices |= part.present.invoices;
-  p.tickets |= part.present.tickets;
-  p.feedback |= part.present.feedback;
-  p.subscriptions |= part.present.subscriptions;
-  p.retention_costs |= part.present.retention_costs;
+  for (const auto &src : canonical_sources())
+    if (src.read_on == ReadOn::worker && src.present)
+      into.present.*src.present = into.present.*src.present || part.present.*src.present;
   if (into.first_day == kNoDay || (part.first_day != kNoDay && part.first_day < into.first_day))
     into.first_day = part.first_day;
 }
@@ -199,7 +174,7 @@ class SharedSnapshotLoad {
         report_worker(false);
         return true;
       };
-    return read_sources(main_, profile_, settings_, as_of_, own, caller_sources(), true);
+    return read_sources(main_, profile_, settings_, as_of_, own, ReadOn::caller, true);
   }
 
   // Passes the worker's counts published since the last call to
@@ -255,7 +230,7 @@ class SharedSnapshotLoad {
     try {
       LoadHooks hooks;
       hooks.progress = [this](const std::string &source, std::int64_t rows) { return publish(source, rows); };
-      part_ = read_sources(*worker_.backend, profile_, settings_, as_of_, hooks, worker_sources(), false);
+      part_ = read_sources(*worker_.backend, profile_, settings_, as_of_, hooks, ReadOn::worker, false);
     } catch (...) {
       error = std::current_exception();
     }

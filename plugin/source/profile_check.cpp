@@ -14,36 +14,24 @@
 
 #include <soci/soci.h>
 
+#include "core/dialect.hpp"
 #include "core/errors.hpp"
-#include "engine/engine.hpp"
+#include "core/kpi_results.hpp"  // kNull
+#include "source/backend.hpp"
 #include "source/canonical.hpp"
 #include "source/database.hpp"
-#include "source/loader.hpp"
+#include "source/load_steps.hpp"
 #include "source/profile.hpp"
+#include "source/profile_check.hpp"
 
 namespace cskpi {
 namespace {
 
+using namespace source_detail;
+
 // The loader is given this as_of so that no row is dropped for its date; rows
 // after the real as_of are counted here instead (and reported).
 constexpr Day kFarFuture = 2932896;  // 9999-12-31
-
-// The column whose nulls and range describe a source's time coverage.
-std::string_view date_column(std::string_view source) {
-  if (source == "customers") return "created_on";
-  if (source == "order_lines") return "order_date";
-  if (source == "invoices") return "invoice_date";
-  if (source == "tickets") return "opened_at";
-  if (source == "feedback") return "answered_at";
-  if (source == "subscriptions") return "start_date";
-  return "cost_date";
-}
-
-bool has_customer_column(const CanonicalSource &src) {
-  for (const auto &c : src.columns)
-    if (c.name == "customer_id") return true;
-  return false;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -137,60 +125,11 @@ std::string reason_words(const std::string &why, const CanonicalSource &src) {
       if (!c.nullable && c.loaded) cols.emplace_back(c.name);
     return "a mandatory column is null (" + join(cols, ", ") + ")";
   }
-  if (why == reason::bad_value)
-    return src.name == "invoices" ? "unreadable value (a date that is no date, a number that is not finite, or a kind "
-                                    "other than 'invoice' / 'credit_note')"
-           : src.name == "feedback" ? "unreadable value (a kind other than 'nps' / 'csat' / 'ces', or a bad date)"
-                                    : "unreadable value (a date that is no date, or a number that is not finite)";
+  if (why == reason::bad_value) return std::string(src.bad_value_words);
   if (why == reason::duplicate_id) return "the same id appears more than once (only the first row is kept)";
   if (why == reason::negative_duration) return "answered or resolved before it was opened";
   if (why == reason::score_out_of_scale) return "score outside its scale (nps 0-10, csat 1-csat_scale, ces 1-ces_scale)";
   return why;
-}
-
-// Runs `select` in a read-only transaction (the session's own backend) and
-// returns its single row of counts; nullopt when the database refuses.
-std::optional<std::vector<long long>> count_row(soci::session &db, const std::string &backend,
-                                                 const std::string &select, std::size_t columns) {
-  bool sqlite = backend == "sqlite3";
-  int was_query_only = 0;
-  try {
-    if (sqlite) {
-      db << "PRAGMA query_only", soci::into(was_query_only);
-      db << "PRAGMA query_only = ON";
-    } else {
-      db << "START TRANSACTION READ ONLY";
-    }
-  } catch (const soci::soci_error &) {
-    return std::nullopt;
-  }
-  std::optional<std::vector<long long>> out;
-  try {
-    soci::row row;
-    db << select, soci::into(row);
-    if (row.size() == columns) {
-      std::vector<long long> v;
-      for (std::size_t i = 0; i < columns; ++i) {
-        switch (row.get_properties(i).get_data_type()) {
-          case soci::dt_integer: v.push_back(row.get<int>(i)); break;
-          case soci::dt_long_long: v.push_back(row.get<long long>(i)); break;
-          case soci::dt_unsigned_long_long: v.push_back(static_cast<long long>(row.get<unsigned long long>(i))); break;
-          case soci::dt_double: v.push_back(static_cast<long long>(row.get<double>(i))); break;
-          default: v.push_back(std::stoll(row.get<std::string>(i)));
-        }
-      }
-      out = std::move(v);
-    }
-  } catch (const std::exception &) {
-  }
-  try {
-    if (sqlite)
-      db << (was_query_only ? "PRAGMA query_only = ON" : "PRAGMA query_only = OFF");
-    else
-      db << "ROLLBACK";
-  } catch (const soci::soci_error &) {
-  }
-  return out;
 }
 
 struct CheckRow {
@@ -202,31 +141,17 @@ struct CheckRow {
   std::size_t notes = 0;  // ok rows: index into Checker::notes_ until findings are written
 };
 
-// The customer of each kept row of a source (kNoCustomer when none) and the
-// day that dates it, from a Dataset holding that one source.
-void rows_of(const Dataset &d, std::string_view source, std::vector<std::uint32_t> &customers, std::vector<Day> &days) {
-  auto take = [&](const std::vector<std::uint32_t> &c, const std::vector<Day> &d_) {
-    customers = c;
-    days = d_;
-  };
-  if (source == "customers") take({}, d.customers.created_on);
-  else if (source == "order_lines") take(d.order_lines.customer, d.order_lines.day);
-  else if (source == "invoices") take(d.invoices.customer, d.invoices.day);
-  else if (source == "tickets") take(d.tickets.customer, d.tickets.opened_day);
-  else if (source == "feedback") take(d.feedback.customer, d.feedback.day);
-  else if (source == "subscriptions") take(d.subscriptions.customer, d.subscriptions.start);
-  else take({}, d.retention_costs.day);
-}
-
 class Checker {
  public:
   Checker(const Settings &s, std::int64_t limit, Day as_of) : settings_(s), limit_(limit), as_of_(as_of) {}
 
   Table run() {
     const auto &src = settings_.source;
-    profile_ = load_profile(src.profile, src.backend,
+    const Dialect dialect = parse_dialect(src.backend);
+    profile_ = load_profile(src.profile, dialect_name(dialect),
                             {.parameters = settings_.source_parameters, .allow_missing_mandatory = true});
     db_ = open_session(src);
+    backend_ = make_backend(dialect, *db_);
     std::vector<CheckRow> rows;
     for (const auto &s : canonical_sources()) rows.push_back(check(s));
     match_customers(rows);
@@ -238,11 +163,35 @@ class Checker {
     return "SELECT * FROM (\n" + sql + "\n) AS cskpi_check LIMIT " + std::to_string(limit_);
   }
 
-  Dataset load(const std::string &source, const std::string &sql) {
+  // One source read by the loader, in the loader's read-only transaction.
+  Dataset load(const CanonicalSource &src, const std::string &sql) {
+    const std::string source(src.name);
     Profile one{profile_.name, {{source, sql}}, {}};
     if (auto r = profile_.requires_relations.find(source); r != profile_.requires_relations.end())
       one.requires_relations[source] = r->second;
-    return load_dataset(*db_, settings_.source.backend, one, settings_, kFarFuture);
+    return load_sequential(*backend_, one, settings_, kFarFuture, {}, false);
+  }
+
+  // The single row of counts `select` returns, read in the same kind of
+  // read-only transaction; nullopt when the database refuses it.
+  std::optional<std::vector<long long>> count_row(const std::string &select, std::size_t columns) {
+    Chunk chunk;
+    chunk.cols.resize(columns);
+    for (auto &c : chunk.cols) c.wire = Wire::int64;
+    std::optional<std::vector<long long>> out;
+    try {
+      backend_->begin();
+      backend_->read(select, chunk, [&](const Chunk &c) {
+        if (c.rows != 1 || out) return;
+        out.emplace();
+        for (std::size_t i = 0; i < columns; ++i) out->push_back(c.null(i, 0) ? 0 : c.integer(i, 0));
+      });
+      backend_->commit();
+    } catch (const std::exception &) {
+      backend_->rollback();
+      return std::nullopt;
+    }
+    return out;
   }
 
   CheckRow check(const CanonicalSource &src) {
@@ -260,7 +209,7 @@ class Checker {
     }
     Dataset data;
     try {
-      data = load(row.source, limited(it->second));
+      data = load(src, limited(it->second));
     } catch (const ProfileError &e) {
       row.status = "broken";
       row.findings = explain(e, src);
@@ -289,7 +238,9 @@ class Checker {
 
     std::vector<std::uint32_t> customers;
     std::vector<Day> days;
-    rows_of(data, row.source, customers, days);
+    const SourceRows kept = src.rows(data);
+    if (kept.customer) customers = *kept.customer;
+    days = *kept.day;
     std::int64_t after = 0;
     for (Day d : days) {
       if (d == kNoDay) continue;
@@ -307,10 +258,10 @@ class Checker {
       notes.push_back(plural(f.rows, "row", "rows") + (f.skipped ? " skipped: " : " flagged: ") +
                       reason_words(key.second, src));
     }
-    if (after > 0 && row.source != "customers")
+    if (after > 0 && !src.defines_customers)
       notes.push_back(plural(after, "row is", "rows are") + " dated after as_of (" + format_day(as_of_) +
                       ") and left out of a run");
-    if (has_customer_column(src) && row.source != "customers") {
+    if (src.refers_to_customers) {
       pending_.push_back({notes_.size(), row.source});
       customer_refs_.emplace_back();
       auto &refs = customer_refs_.back();
@@ -324,11 +275,11 @@ class Checker {
 
   // customer_id and date null rates over the same limited rows.
   void null_rates(const CanonicalSource &src, const std::string &sql, CheckRow &row) {
-    bool with_customer = has_customer_column(src);
+    bool with_customer = src.defines_customers || src.refers_to_customers;  // it has a customer_id
     std::string select = "SELECT COUNT(*)";
     if (with_customer) select += ", COUNT(customer_id)";
-    select += ", COUNT(" + std::string(date_column(src.name)) + ") FROM (\n" + limited(sql) + "\n) AS cskpi_counts";
-    auto counts = count_row(*db_, settings_.source.backend, select, with_customer ? 3 : 2);
+    select += ", COUNT(" + std::string(src.date_column) + ") FROM (\n" + limited(sql) + "\n) AS cskpi_counts";
+    auto counts = count_row(select, with_customer ? 3 : 2);
     if (!counts || (*counts)[0] == 0) return;
     double n = static_cast<double>((*counts)[0]);
     if (with_customer) row.customer_null = 1.0 - static_cast<double>((*counts)[1]) / n;
@@ -341,12 +292,13 @@ class Checker {
   void match_customers(std::vector<CheckRow> &rows) {
     const CheckRow *customers_row = nullptr;
     for (const auto &r : rows)
-      if (r.source == "customers") customers_row = &r;
+      if (find_canonical_source(r.source)->defines_customers) customers_row = &r;
     std::unordered_set<std::string> known;
     bool have_customers = customers_row && customers_row->status == "ok";
     if (have_customers && !pending_.empty()) {
       try {
-        Dataset all = load("customers", profile_.sql.at("customers"));
+        const CanonicalSource &src = *find_canonical_source(customers_row->source);
+        Dataset all = load(src, profile_.sql.at(customers_row->source));
         for (std::size_t i = 0; i < all.customers.size(); ++i)
           if (all.customers.known[i]) known.insert(std::string(all.customers.ids.name(static_cast<std::uint32_t>(i))));
       } catch (const ProfileError &) {
@@ -403,6 +355,7 @@ class Checker {
   Day as_of_;
   Profile profile_;
   std::unique_ptr<soci::session> db_;
+  std::unique_ptr<Backend> backend_;  // over db_
   std::vector<std::vector<std::string>> notes_;                  // per ok source
   std::vector<std::pair<std::size_t, std::string>> pending_;      // (notes index, source) to match
   std::vector<std::vector<std::string>> customer_refs_;           // per pending: customer id per kept row

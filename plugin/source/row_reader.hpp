@@ -1,0 +1,115 @@
+// Internal to plugin/source: what a canonical source's row handler
+// (source_rows.cpp, named by its declaration in canonical.cpp) works with
+// while the loader streams that source's rows: the model being built, the
+// run's settings, cell readers that apply the calendar and time-zone rules of
+// kpi-spec §1, and the per-source counts of skipped and flagged rows (§12).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dataset.hpp"
+#include "core/settings.hpp"
+#include "core/timezone.hpp"
+#include "source/backend.hpp"
+
+namespace cskpi::source_detail {
+
+// Data-quality reasons, counted per row in plain arrays while a source is
+// read and handed to DataQuality once per source (no string work per row).
+enum class Why : std::uint8_t {
+  null_mandatory,
+  unknown_customer,
+  negative_duration,
+  score_out_of_scale,
+  after_as_of,
+  duplicate_id,
+  bad_value,
+  count
+};
+
+// What a date or timestamp cell held.
+enum class Cell : std::uint8_t { ok, null, bad };
+
+class RowReader {
+ public:
+  RowReader(const Settings &s, Day as_of, bool flag_unknown_customers);
+
+  // ---- the loader's side ----
+  // Before a source's first chunk: what each loaded column means.
+  void begin_source(std::vector<Meaning> meanings);
+  // After its last: its counts into the model's data quality; ids kept only
+  // to find duplicates are dropped.
+  void end_source(std::string_view source);
+  Dataset take() { return std::move(data_); }
+
+  // ---- the row handlers' side ----
+  Dataset &data() { return data_; }
+  Day as_of() const { return as_of_; }
+  long long csat_scale() const { return csat_scale_; }
+  long long ces_scale() const { return ces_scale_; }
+
+  void skip(Why w) { ++skipped_[static_cast<std::size_t>(w)]; }
+  void flag(Why w) { ++flagged_[static_cast<std::size_t>(w)]; }
+  // A kept row's day: the model's first day is the earliest.
+  void see(Day d) {
+    if (data_.first_day == kNoDay || d < data_.first_day) data_.first_day = d;
+  }
+
+  // A date column as a local Day.
+  Cell day_at(const Chunk &c, std::size_t col, std::size_t r, Day &out) const;
+  // A timestamp column as a UTC instant and its local Day.
+  Cell instant_at(const Chunk &c, std::size_t col, std::size_t r, Seconds &utc, Day &local) const;
+  static bool finite_real(const Chunk &c, std::size_t col, std::size_t r) { return std::isfinite(c.real(col, r)); }
+
+  // The dense customer of a row of another source, implying unknown ones
+  // (flagged unknown_customer when the load reads customers).
+  std::uint32_t customer_ref(std::string_view id);
+  // The same for a nullable customer column (kNoCustomer for null).
+  std::uint32_t optional_customer(const Chunk &c, std::size_t col, std::size_t r) {
+    return c.null(col, r) ? kNoCustomer : customer_ref(c.text(col, r));
+  }
+  // The dense order id of an order line (consecutive lines share one).
+  std::uint32_t order_ref(std::string_view id);
+  // Adds id to the current source's ids seen; false when it was there
+  // already (a duplicate). For sources whose ids the model does not keep.
+  bool first_sight(std::string_view id);
+  // The entry of a nullable name column, "unknown" for null.
+  static std::uint32_t name_or_unknown(Dictionary &dict, const Chunk &c, std::size_t col, std::size_t r) {
+    return dict.intern(c.null(col, r) ? std::string_view("unknown") : c.text(col, r));
+  }
+
+ private:
+  TimeZone zone_;
+  bool timestamps_local_;
+  Day as_of_;
+  long long csat_scale_, ces_scale_;
+  bool flag_unknown_customers_;
+  Dataset data_;
+
+  std::vector<Meaning> meaning_;  // per loaded column of the current source
+  std::array<std::int64_t, static_cast<std::size_t>(Why::count)> skipped_{}, flagged_{};
+  IdIndex seen_ids_;  // the current source's ids, for first_sight
+  std::uint32_t last_customer_ = kNoCustomer;
+  bool last_customer_implied_ = false;
+  std::string last_customer_text_;
+  std::uint32_t last_order_ = IdIndex::npos;
+  std::string last_order_text_;
+};
+
+// The row handlers of the canonical sources (source_rows.cpp): each reads row
+// r of a chunk whose columns are its source's loaded columns in declaration
+// order (canonical.cpp) into the model, or counts why it skips it.
+void customer_row(RowReader &in, const Chunk &c, std::size_t r);
+void order_line_row(RowReader &in, const Chunk &c, std::size_t r);
+void invoice_row(RowReader &in, const Chunk &c, std::size_t r);
+void ticket_row(RowReader &in, const Chunk &c, std::size_t r);
+void feedback_row(RowReader &in, const Chunk &c, std::size_t r);
+void subscription_row(RowReader &in, const Chunk &c, std::size_t r);
+void retention_cost_row(RowReader &in, const Chunk &c, std::size_t r);
+
+}  // namespace cskpi::source_detail
