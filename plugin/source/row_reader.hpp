@@ -32,6 +32,19 @@ enum class Why : std::uint8_t {
   count
 };
 
+// Plausible calendar range, years 1..9999: anything outside is a typo or a
+// sentinel the database produced for an unconvertible value (kBadValue).
+inline constexpr long long kMinDay = -719162;  // 0001-01-01
+inline constexpr long long kMaxDay = 2932896;  // 9999-12-31
+inline constexpr long long kMinEpoch = kMinDay * 86400;
+inline constexpr long long kMaxEpoch = (kMaxDay + 1) * 86400 - 1;
+
+inline Day floor_day(Seconds s) {
+  Seconds d = s / 86400;
+  if (s % 86400 < 0) --d;
+  return static_cast<Day>(d);
+}
+
 // What a date or timestamp cell held.
 enum class Cell : std::uint8_t { ok, null, bad };
 
@@ -100,6 +113,73 @@ class RowReader {
   std::uint32_t last_order_ = IdIndex::npos;
   std::string last_order_text_;
 };
+
+// The cell readers and lookups every row calls, inline in the handlers.
+
+inline Cell RowReader::day_at(const Chunk &c, std::size_t col, std::size_t r, Day &out) const {
+  if (c.null(col, r)) return Cell::null;
+  long long v = c.integer(col, r);
+  switch (meaning_[col]) {
+    case Meaning::days:
+      if (v < kMinDay || v > kMaxDay) return Cell::bad;
+      out = static_cast<Day>(v);
+      return Cell::ok;
+    case Meaning::epoch_utc:
+      if (v < kMinEpoch || v > kMaxEpoch) return Cell::bad;
+      out = zone_.local_day(v);
+      return Cell::ok;
+    default:
+      if (v < kMinEpoch || v > kMaxEpoch) return Cell::bad;
+      out = floor_day(v);
+      return Cell::ok;
+  }
+}
+
+inline Cell RowReader::instant_at(const Chunk &c, std::size_t col, std::size_t r, Seconds &utc, Day &local) const {
+  if (c.null(col, r)) return Cell::null;
+  long long v = c.integer(col, r);
+  if (meaning_[col] == Meaning::days) {
+    if (v < kMinDay || v > kMaxDay) return Cell::bad;
+    v *= 86400;  // a date where a timestamp is expected: its midnight, as wall-clock time
+  }
+  if (v < kMinEpoch || v > kMaxEpoch) return Cell::bad;
+  if (meaning_[col] != Meaning::epoch_utc && timestamps_local_) {
+    // The stored wall-clock time is already local: its date is the local day.
+    utc = zone_.to_utc(v);
+    local = floor_day(v);
+  } else {
+    utc = v;
+    local = zone_.local_day(v);
+  }
+  return Cell::ok;
+}
+
+// Consecutive rows often share a customer (lines of one order): the last
+// lookup is kept.
+inline std::uint32_t RowReader::customer_ref(std::string_view id) {
+  if (last_customer_ == kNoCustomer || id != last_customer_text_) {
+    bool implied = false;
+    last_customer_ = data_.customer_for(id, &implied);
+    last_customer_implied_ = implied;
+    last_customer_text_.assign(id);
+  }
+  if (last_customer_implied_ && flag_unknown_customers_) flag(Why::unknown_customer);
+  return last_customer_;
+}
+
+inline std::uint32_t RowReader::order_ref(std::string_view id) {
+  if (last_order_ == IdIndex::npos || id != last_order_text_) {
+    last_order_ = data_.order_lines.orders.intern(id);
+    last_order_text_.assign(id);
+  }
+  return last_order_;
+}
+
+inline bool RowReader::first_sight(std::string_view id) {
+  const std::size_t before = seen_ids_.size();
+  seen_ids_.intern(id);
+  return seen_ids_.size() != before;
+}
 
 // The row handlers of the canonical sources (source_rows.cpp): each reads row
 // r of a chunk whose columns are its source's loaded columns in declaration
