@@ -24,6 +24,12 @@
  * Threads: one engine may be used by one thread at a time; distinct engines
  * are independent. A result may be read from any thread once returned.
  *
+ * Misuse (docs/abi.md "Misuse") is detected, not undefined: handles are
+ * checked against a registry of live ones, so closing an engine or freeing a
+ * result twice is a no-op, and a call on an engine that is already inside a
+ * call (from one of its callbacks, or from another thread) returns
+ * CSKPI_MISUSE while the first call goes on.
+ *
  * ABI version 1. Additions only; a new function gets a new linker version
  * node (abi/cskpi.map) and is appended to the end of cskpi_api.
  */
@@ -51,7 +57,7 @@ typedef struct cskpi_result cskpi_result;
 typedef enum cskpi_status {
   CSKPI_OK = 0,
   CSKPI_ERROR = 1,     /* internal error (a bug): see the error message */
-  CSKPI_MISUSE = 2,    /* NULL handle or argument, index out of range */
+  CSKPI_MISUSE = 2,    /* NULL/closed handle, NULL argument, engine already inside a call */
   CSKPI_CONFIG = 3,    /* bad configuration, request or options JSON */
   CSKPI_PROFILE = 4,   /* the profile cannot be used (missing/mistyped column, SQL error) */
   CSKPI_SOURCE = 5,    /* the database: unreachable, lost connection, write failed */
@@ -103,7 +109,9 @@ CSKPI_API const char *cskpi_last_error(void);
  * On success *out_engine is a new handle for cskpi_engine_close; on failure
  * it is NULL and cskpi_last_error() says why. */
 CSKPI_API cskpi_status cskpi_engine_open(const char *config_json, cskpi_engine **out_engine);
-/* Closes the engine and frees everything it owns. NULL is a no-op. */
+/* Closes the engine and frees everything it owns. NULL, an engine already
+ * closed, and an engine inside a call (from its own callback or another
+ * thread) are no-ops (the last two say so in cskpi_last_error()). */
 CSKPI_API void cskpi_engine_close(cskpi_engine *engine);
 /* Message of the engine's last failure ("" when the last call succeeded).
  * Valid until the next call on this engine. */
@@ -134,6 +142,7 @@ CSKPI_API cskpi_status cskpi_nightly(cskpi_engine *engine, const char *options_j
 
 /* ---- results -------------------------------------------------------------- */
 
+/* Frees the result. NULL and a result already freed are no-ops. */
 CSKPI_API void cskpi_result_free(cskpi_result *result);
 /* Table name, e.g. "kpis". */
 CSKPI_API const char *cskpi_result_name(const cskpi_result *result);

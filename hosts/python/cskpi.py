@@ -95,7 +95,10 @@ class Engine:
         status = fn(self._handle, json.dumps(payload).encode(), ctypes.byref(result))
         if status != 0:
             cls = Busy if STATUS_NAMES[status] == "CSKPI_BUSY" else Error
-            raise cls(status, lib.cskpi_engine_error(self._handle).decode())
+            # A call refused as misuse (the engine busy in another thread)
+            # leaves the engine's message alone: the reason is the thread's.
+            message = lib.cskpi_last_error() if STATUS_NAMES[status] == "CSKPI_MISUSE" else lib.cskpi_engine_error(self._handle)
+            raise cls(status, message.decode())
         try:
             return json.loads(lib.cskpi_result_json(result).decode())
         finally:

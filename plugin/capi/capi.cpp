@@ -1,12 +1,22 @@
 // The C ABI of abi/cskpi.h over the C++ engine. Every entry point catches
 // everything and turns it into a status plus a message: no exception and no
-// C++ type crosses the boundary.
+// C++ type crosses the boundary. Misuse a host can commit by accident is
+// detected, not undefined (docs/abi.md "Misuse"): handles are looked up in a
+// registry of live ones (a freed handle cannot be asked for a magic number
+// safely), and an engine already inside a call refuses a second one.
 #include "cskpi.h"
 
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <new>
+#include <shared_mutex>
 #include <string>
+#include <thread>
+#include <unordered_set>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "engine/engine.hpp"
@@ -15,11 +25,17 @@
 struct cskpi_engine {
   cskpi::Engine engine;
   std::string error;
+  // Set (under the registry's lock) while a call runs on the engine, with the
+  // thread that runs it: a second call is refused, from a callback of the
+  // first (same thread) or from another thread.
+  std::atomic<bool> busy{false};
+  std::atomic<std::thread::id> owner{};
   explicit cskpi_engine(cskpi::Settings s) : engine(std::move(s)) {}
 };
 
 struct cskpi_result {
   cskpi::Table table;
+  std::mutex json_mutex;  // results are readable from several threads at once
   std::string json;
   bool json_ready = false;
   explicit cskpi_result(cskpi::Table t) : table(std::move(t)) {}
@@ -85,8 +101,111 @@ cskpi_status misuse(std::string &error, const char *what) noexcept {
   return CSKPI_MISUSE;
 }
 
+cskpi_status misuse(std::string &error, const char *fn, const char *what) noexcept {
+  try {
+    error = std::string(fn) + ": " + what;
+  } catch (...) {
+  }
+  return CSKPI_MISUSE;
+}
+
+// ---- live handles ---------------------------------------------------------
+
+// Every engine and result the library handed out and has not freed yet. A
+// pointer not in here (freed, never ours) is refused: closing or freeing it
+// twice is a no-op instead of a double free. Only a pointer whose address
+// was reused by a newer handle of the same kind cannot be told apart.
+struct Registry {
+  std::mutex engines_mutex;
+  std::unordered_set<const cskpi_engine *> engines;
+  std::shared_mutex results_mutex;  // shared: cell readers run concurrently
+  std::unordered_set<const cskpi_result *> results;
+};
+
+Registry &registry() {
+  static Registry *r = new Registry;  // never destroyed: hosts may call from atexit handlers
+  return *r;
+}
+
+bool live(const cskpi_result *r) {
+  if (!r) return false;
+  Registry &reg = registry();
+  std::shared_lock lock(reg.results_mutex);
+  return reg.results.count(r) != 0;
+}
+
+cskpi_result *adopt(cskpi::Table table) {
+  auto *r = new cskpi_result(std::move(table));
+  try {
+    Registry &reg = registry();
+    std::unique_lock lock(reg.results_mutex);
+    reg.results.insert(r);
+  } catch (...) {
+    delete r;
+    throw;
+  }
+  return r;
+}
+
+const char *const kNotLive = "not a live engine (NULL, already closed, or not made by cskpi_engine_open)";
+const char *const kReentrant =
+    "called from inside a log or progress callback of a call on the same engine; the engine runs one call at a "
+    "time (the outer call goes on normally)";
+const char *const kOtherThread =
+    "the engine is inside a call on another thread; an engine is used by one thread at a time";
+
+// One call on an engine, from entry to return: refuses a handle that is not
+// live and an engine that is already inside a call. While it exists, the
+// calling thread owns the engine.
+class EngineCall {
+ public:
+  EngineCall(cskpi_engine *engine, const char *fn) noexcept : engine_(engine) {
+    Registry &reg = registry();
+    std::lock_guard lock(reg.engines_mutex);
+    if (!engine || !reg.engines.count(engine)) {
+      refusal_ = kNotLive;
+      return;
+    }
+    bool expected = false;
+    if (!engine->busy.compare_exchange_strong(expected, true)) {
+      refusal_ = engine->owner.load() == std::this_thread::get_id() ? kReentrant : kOtherThread;
+      // The engine's own message only from the thread that owns it: another
+      // thread's call may be writing it right now.
+      if (refusal_ == kReentrant) misuse(engine->error, fn, refusal_);  // readable from the callback
+      return;
+    }
+    engine->owner.store(std::this_thread::get_id());
+    entered_ = true;
+  }
+  ~EngineCall() {
+    if (!entered_) return;
+    engine_->owner.store(std::thread::id());
+    engine_->busy.store(false);
+  }
+  EngineCall(const EngineCall &) = delete;
+  EngineCall &operator=(const EngineCall &) = delete;
+
+  bool entered() const { return entered_; }
+  // The refusal as CSKPI_MISUSE, its message in the thread's last error.
+  cskpi_status refuse(const char *fn) const noexcept { return misuse(g_last_error, fn, refusal_); }
+
+ private:
+  cskpi_engine *engine_;
+  const char *refusal_ = nullptr;
+  bool entered_ = false;
+};
+
+// guarded() on the engine's error; a success leaves it "" even when a
+// refused re-entrant call wrote into it meanwhile.
+template <class Fn>
+cskpi_status on_engine(cskpi_engine *engine, Fn &&fn) noexcept {
+  cskpi_status st = guarded(engine->error, std::forward<Fn>(fn));
+  if (st == CSKPI_OK) engine->error.clear();
+  return st;
+}
+
 const cskpi::Column *column_at(const cskpi_result *r, int32_t col) {
-  if (!r || col < 0 || static_cast<std::size_t>(col) >= r->table.column_count()) return nullptr;
+  if (!live(r) || col < 0 || static_cast<std::size_t>(col) >= r->table.column_count()) return nullptr;
   return &r->table.column(static_cast<std::size_t>(col));
 }
 
@@ -129,19 +248,50 @@ CSKPI_API cskpi_status cskpi_engine_open(const char *config_json, cskpi_engine *
   *out_engine = nullptr;
   return guarded(g_last_error, [&] {
     auto settings = cskpi::parse_settings(config_json ? config_json : "");
-    *out_engine = new cskpi_engine(std::move(settings));
+    auto engine = std::make_unique<cskpi_engine>(std::move(settings));
+    Registry &reg = registry();
+    std::lock_guard lock(reg.engines_mutex);
+    reg.engines.insert(engine.get());
+    *out_engine = engine.release();
   });
 }
 
-CSKPI_API void cskpi_engine_close(cskpi_engine *engine) { delete engine; }
+CSKPI_API void cskpi_engine_close(cskpi_engine *engine) {
+  if (!engine) return;
+  {
+    Registry &reg = registry();
+    std::lock_guard lock(reg.engines_mutex);
+    if (!reg.engines.count(engine)) {
+      misuse(g_last_error, "cskpi_engine_close", "not a live engine (already closed?); nothing done");
+      return;
+    }
+    if (engine->busy.load()) {
+      misuse(g_last_error, "cskpi_engine_close",
+             engine->owner.load() == std::this_thread::get_id()
+                 ? "called from inside a callback of a call on the same engine; nothing done (close it after the call returns)"
+                 : "the engine is inside a call on another thread; nothing done");
+      return;
+    }
+    reg.engines.erase(engine);
+  }
+  delete engine;
+}
 
 CSKPI_API const char *cskpi_engine_error(const cskpi_engine *engine) {
-  return engine ? engine->error.c_str() : "cskpi_engine_error: engine is NULL";
+  if (!engine) return "cskpi_engine_error: engine is NULL";
+  Registry &reg = registry();
+  std::lock_guard lock(reg.engines_mutex);
+  if (!reg.engines.count(engine)) return "cskpi_engine_error: not a live engine (already closed?)";
+  // Another thread's call may be writing the message right now.
+  if (engine->busy.load() && engine->owner.load() != std::this_thread::get_id())
+    return "cskpi_engine_error: the engine is inside a call on another thread";
+  return engine->error.c_str();
 }
 
 CSKPI_API cskpi_status cskpi_engine_set_log(cskpi_engine *engine, cskpi_log_fn fn, void *user) {
-  if (!engine) return misuse(g_last_error, "cskpi_engine_set_log: engine is NULL");
-  return guarded(engine->error, [&] {
+  EngineCall call(engine, "cskpi_engine_set_log");
+  if (!call.entered()) return call.refuse("cskpi_engine_set_log");
+  return on_engine(engine, [&] {
     if (!fn) return engine->engine.set_log(nullptr);
     // A throwing host callback is impossible in C; the lambda only forwards.
     engine->engine.set_log([fn, user](int level, const std::string &message) { fn(user, level, message.c_str()); });
@@ -149,8 +299,9 @@ CSKPI_API cskpi_status cskpi_engine_set_log(cskpi_engine *engine, cskpi_log_fn f
 }
 
 CSKPI_API cskpi_status cskpi_engine_set_progress(cskpi_engine *engine, cskpi_progress_fn fn, void *user) {
-  if (!engine) return misuse(g_last_error, "cskpi_engine_set_progress: engine is NULL");
-  return guarded(engine->error, [&] {
+  EngineCall call(engine, "cskpi_engine_set_progress");
+  if (!call.entered()) return call.refuse("cskpi_engine_set_progress");
+  return on_engine(engine, [&] {
     if (!fn) return engine->engine.set_progress(nullptr);
     engine->engine.set_progress([fn, user](const std::string &phase, std::int64_t done, std::int64_t total) {
       return fn(user, phase.c_str(), done, total) == 0;
@@ -159,36 +310,52 @@ CSKPI_API cskpi_status cskpi_engine_set_progress(cskpi_engine *engine, cskpi_pro
 }
 
 CSKPI_API cskpi_status cskpi_compute(cskpi_engine *engine, const char *request_json, cskpi_result **out_result) {
-  if (!engine) return misuse(g_last_error, "cskpi_compute: engine is NULL");
-  if (!out_result) return misuse(engine->error, "cskpi_compute: out_result is NULL");
-  *out_result = nullptr;
-  return guarded(engine->error, [&] {
+  if (out_result) *out_result = nullptr;
+  EngineCall call(engine, "cskpi_compute");
+  if (!call.entered()) return call.refuse("cskpi_compute");
+  if (!out_result) {
+    misuse(g_last_error, "cskpi_compute: out_result is NULL");  // every MISUSE message is the thread's too
+    return misuse(engine->error, "cskpi_compute: out_result is NULL");
+  }
+  return on_engine(engine, [&] {
     auto request = cskpi::parse_request(request_json ? request_json : "");
-    *out_result = new cskpi_result(engine->engine.compute(request));
+    *out_result = adopt(engine->engine.compute(request));
   });
 }
 
 CSKPI_API cskpi_status cskpi_nightly(cskpi_engine *engine, const char *options_json, cskpi_result **out_summary) {
-  if (!engine) return misuse(g_last_error, "cskpi_nightly: engine is NULL");
   if (out_summary) *out_summary = nullptr;
-  return guarded(engine->error, [&] {
+  EngineCall call(engine, "cskpi_nightly");
+  if (!call.entered()) return call.refuse("cskpi_nightly");
+  return on_engine(engine, [&] {
     auto summary = cskpi::run_nightly(engine->engine, options_json ? options_json : "");
-    if (out_summary) *out_summary = new cskpi_result(std::move(summary));
+    if (out_summary) *out_summary = adopt(std::move(summary));
   });
 }
 
-CSKPI_API void cskpi_result_free(cskpi_result *result) { delete result; }
+CSKPI_API void cskpi_result_free(cskpi_result *result) {
+  if (!result) return;
+  {
+    Registry &reg = registry();
+    std::unique_lock lock(reg.results_mutex);
+    if (!reg.results.erase(result)) {
+      misuse(g_last_error, "cskpi_result_free", "not a live result (already freed?); nothing done");
+      return;
+    }
+  }
+  delete result;
+}
 
 CSKPI_API const char *cskpi_result_name(const cskpi_result *result) {
-  return result ? result->table.name().c_str() : nullptr;
+  return live(result) ? result->table.name().c_str() : nullptr;
 }
 
 CSKPI_API int64_t cskpi_result_row_count(const cskpi_result *result) {
-  return result ? static_cast<int64_t>(result->table.row_count()) : 0;
+  return live(result) ? static_cast<int64_t>(result->table.row_count()) : 0;
 }
 
 CSKPI_API int32_t cskpi_result_column_count(const cskpi_result *result) {
-  return result ? static_cast<int32_t>(result->table.column_count()) : 0;
+  return live(result) ? static_cast<int32_t>(result->table.column_count()) : 0;
 }
 
 CSKPI_API const char *cskpi_result_column_name(const cskpi_result *result, int32_t col) {
@@ -226,8 +393,9 @@ CSKPI_API double cskpi_result_double(const cskpi_result *result, int64_t row, in
 }
 
 CSKPI_API const char *cskpi_result_json(cskpi_result *result) {
-  if (!result) return nullptr;
+  if (!live(result)) return nullptr;
   try {
+    std::lock_guard lock(result->json_mutex);
     if (!result->json_ready) {
       result->json = result->table.to_json();
       result->json_ready = true;
