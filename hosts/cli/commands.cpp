@@ -114,8 +114,11 @@ ResultPtr run_nightly(cskpi_engine *engine, const std::string &options) {
   cskpi_result *summary = nullptr;
   cskpi_status st = cskpi_nightly(engine, options.c_str(), &summary);
   progress.finish();
+  // The message first: any later call on the engine (even clearing the
+  // progress callback) replaces it (docs/abi.md).
+  std::string error = st == CSKPI_OK ? std::string() : cskpi_engine_error(engine);
   cskpi_engine_set_progress(engine, nullptr, nullptr);
-  if (st != CSKPI_OK) throw AbiFailure(st, cskpi_engine_error(engine));
+  if (st != CSKPI_OK) throw AbiFailure(st, error);
   return ResultPtr(summary);
 }
 

@@ -135,6 +135,8 @@ r = run("compute", "--config", unreachable)
 check(r.returncode == 4, "unreachable database: exit 4")
 r = run("nightly", "--config", broken)
 check(r.returncode == 3, "nightly with a broken profile: exit 3")
+check("amount" in r.stderr and "order_lines" in r.stderr,
+      "nightly with a broken profile names source and column (the message is not lost): " + r.stderr)
 
 if failures:
     print("%d check(s) failed" % len(failures))
