@@ -114,7 +114,15 @@ Day period_year_ago(Granularity g, Day start) {
 
 PeriodGrid::PeriodGrid(Granularity g, Day first_day, Day as_of) : granularity_(g), as_of_(as_of) {
   if (first_day == kNoDay || as_of == kNoDay || first_day > as_of) return;
-  for (Day s = period_floor(g, first_day); s <= as_of; s = period_next(g, s)) periods_.push_back({s, period_next(g, s)});
+  for (Day s = period_floor(g, first_day); s <= as_of; s = period_next(g, s)) {
+    // Every KPI matrix and table grows with the grid: a far-away as_of
+    // (9999-12-31) must fail here, not after gigabytes of allocations.
+    if (periods_.size() == kMaxPeriods)
+      throw ConfigError("as_of " + format_day(as_of) + " with granularity " + granularity_name(g) + " spans more than " +
+                        std::to_string(kMaxPeriods) + " periods since the first data (" + format_day(first_day) +
+                        "); ask for an earlier as_of or a coarser granularity");
+    periods_.push_back({s, period_next(g, s)});
+  }
 }
 
 Day PeriodGrid::t1(std::size_t i) const { return std::min(periods_[i].end - 1, as_of_); }

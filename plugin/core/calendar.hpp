@@ -56,6 +56,9 @@ struct Period {
 // t1 = min(end - 1, as_of); the last one is partial when it contains as_of.
 class PeriodGrid {
  public:
+  // At most this many periods (27 years of days, 833 years of months).
+  static constexpr std::size_t kMaxPeriods = 10000;
+  // Throws ConfigError when the grid would hold more than kMaxPeriods.
   PeriodGrid(Granularity g, Day first_day, Day as_of);
 
   Granularity granularity() const { return granularity_; }

@@ -1,6 +1,7 @@
 #include "core/settings.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <set>
 
 #include <boost/json.hpp>
@@ -86,7 +87,8 @@ std::map<std::string, std::string> parse_parameters(const json::value &v) {
 }
 
 SourceSettings parse_source(const json::object &o, const std::string &where) {
-  check_keys(o, {"backend", "connection", "profile", "parameters", "parallel_reads"}, where);
+  check_keys(o, {"backend", "connection", "profile", "parameters", "parallel_reads", "connect_timeout", "lock_timeout"},
+             where);
   for (const char *key : {"parameters", "parallel_reads"})
     if (o.if_contains(key) && where != "source.")
       throw ConfigError("configuration key '" + where + key + "' is only meaningful under 'source'");
@@ -97,15 +99,21 @@ SourceSettings parse_source(const json::object &o, const std::string &where) {
                       "')");
   if (auto *v = o.if_contains("connection")) s.connection = as_string(*v, where + "connection");
   if (auto *v = o.if_contains("profile")) s.profile = as_string(*v, where + "profile");
+  if (auto *v = o.if_contains("connect_timeout")) s.connect_timeout = as_int(*v, where + "connect_timeout", 1, 3600);
+  if (auto *v = o.if_contains("lock_timeout")) s.lock_timeout = as_int(*v, where + "lock_timeout", 1, 3600);
   return s;
 }
 
-// "HH:MM" -> minutes after midnight; "24:00" allowed as an end.
+// Strict "HH:MM" (two digits each, 00:00..23:59, "24:00" allowed as an
+// end) -> minutes after midnight. Signs, spaces and one-digit hours are
+// refused: the value must mean exactly one thing.
 int parse_clock(const std::string &text, const std::string &key) {
-  if (text.size() != 5 || text[2] != ':') throw ConfigError("configuration key '" + key + "': time must be HH:MM");
-  int h = std::stoi(text.substr(0, 2)), m = std::stoi(text.substr(3, 2));
-  if (h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
-    throw ConfigError("configuration key '" + key + "': bad time '" + text + "'");
+  auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4))
+    throw ConfigError("configuration key '" + key + "': time must be HH:MM (got '" + text + "')");
+  int h = (text[0] - '0') * 10 + (text[1] - '0'), m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 24 || m > 59 || (h == 24 && m != 0))
+    throw ConfigError("configuration key '" + key + "': bad time '" + text + "' (00:00 to 23:59, or 24:00 as an end)");
   return h * 60 + m;
 }
 
@@ -132,6 +140,13 @@ void parse_week(const json::object &o, WorkCalendar &c) {
       c.week[d].push_back({b, e});
     }
   }
+  // A week without one working minute would make every business-hours
+  // duration undefined; "the default" must be asked for by leaving 'week' out.
+  bool any = false;
+  for (int d = 1; d <= 7; ++d) any = any || !c.week[d].empty();
+  if (!any)
+    throw ConfigError("configuration key 'calendar.week' gives no working hours; list at least one day's intervals, "
+                      "or leave 'week' out for the default Monday-Friday 08:00-18:00");
 }
 
 void parse_calendar(const json::object &o, WorkCalendar &c) {
@@ -151,16 +166,31 @@ void parse_calendar(const json::object &o, WorkCalendar &c) {
   }
 }
 
+std::string number_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+// A number within [min, max] (finite by construction: JSON has no inf/nan,
+// but 1e400 parses as one).
+double as_number_in(const json::value &v, const std::string &key, double min, double max) {
+  double x = as_number(v, key);
+  if (!(x >= min && x <= max))
+    throw ConfigError("configuration key '" + key + "' must be between " + number_text(min) + " and " +
+                      number_text(max) + " (got " + number_text(x) + ")");
+  return x;
+}
+
+// Component scores and bands are on kpi-spec §10's 0..100 scale; weights are
+// shares, renormalised over the components present, so 0..1 each.
 void parse_health(const json::object &o, HealthSettings &h) {
   check_keys(o, {"weights", "healthy_min", "attention_min", "support_divisor", "voice_none", "voice_passive"}, "health.");
   if (auto *v = o.if_contains("weights")) {
     const auto &w = as_object(*v, "health.weights");
     check_keys(w, {"recency", "frequency", "monetary", "support", "voice", "payment"}, "health.weights.");
     auto weight = [&](const char *name, double &out) {
-      if (auto *x = w.if_contains(name)) {
-        out = as_number(*x, std::string("health.weights.") + name);
-        if (out < 0) throw ConfigError(std::string("configuration key 'health.weights.") + name + "' must be >= 0");
-      }
+      if (auto *x = w.if_contains(name)) out = as_number_in(*x, std::string("health.weights.") + name, 0, 1);
     };
     weight("recency", h.w_recency);
     weight("frequency", h.w_frequency);
@@ -169,11 +199,11 @@ void parse_health(const json::object &o, HealthSettings &h) {
     weight("voice", h.w_voice);
     weight("payment", h.w_payment);
   }
-  if (auto *v = o.if_contains("healthy_min")) h.healthy_min = as_number(*v, "health.healthy_min");
-  if (auto *v = o.if_contains("attention_min")) h.attention_min = as_number(*v, "health.attention_min");
+  if (auto *v = o.if_contains("healthy_min")) h.healthy_min = as_number_in(*v, "health.healthy_min", 0, 100);
+  if (auto *v = o.if_contains("attention_min")) h.attention_min = as_number_in(*v, "health.attention_min", 0, 100);
   if (auto *v = o.if_contains("support_divisor")) h.support_divisor = as_int(*v, "health.support_divisor", 1, 1000000);
-  if (auto *v = o.if_contains("voice_none")) h.voice_none = as_number(*v, "health.voice_none");
-  if (auto *v = o.if_contains("voice_passive")) h.voice_passive = as_number(*v, "health.voice_passive");
+  if (auto *v = o.if_contains("voice_none")) h.voice_none = as_number_in(*v, "health.voice_none", 0, 100);
+  if (auto *v = o.if_contains("voice_passive")) h.voice_passive = as_number_in(*v, "health.voice_passive", 0, 100);
   if (h.attention_min > h.healthy_min) throw ConfigError("health.attention_min must not exceed health.healthy_min");
 }
 

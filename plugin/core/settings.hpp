@@ -15,6 +15,12 @@ struct SourceSettings {
   std::string backend = "sqlite3";   // a Dialect's name (core/dialect.hpp): sqlite3 | postgresql | mysql
   std::string connection;            // SOCI connection string
   std::string profile = "canonical"; // built-in name or path to a profile directory
+  // Seconds (docs/nightly.md "Timeouts"): connecting to a PostgreSQL or
+  // MySQL server (unless the connection string sets its own), and waiting
+  // for a lock another session holds (PostgreSQL lock_timeout, MySQL
+  // lock_wait_timeout, SQLite busy timeout once the run lock is held).
+  int connect_timeout = 10;
+  int lock_timeout = 30;
 };
 
 enum class ActivityMode { orders, subscriptions };
