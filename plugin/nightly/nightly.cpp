@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
+#include <soci/postgresql/soci-postgresql.h>
 
 #include "core/errors.hpp"
 #include "nightly/lock.hpp"
@@ -24,10 +25,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// SQLite busy timeouts: taking the run lock must fail fast when another run
-// holds it; once held, only COMMIT can wait (for readers to finish).
+// SQLite busy timeout while taking the run lock: it must fail fast when
+// another run holds it. Once held, only COMMIT can wait (for readers to
+// finish), for target.lock_timeout seconds.
 constexpr int kLockWaitMs = 1000;
-constexpr int kCommitWaitMs = 30000;
+
+// SQLSTATE 55P03 lock_not_available: PostgreSQL's lock_timeout expired.
+bool is_postgres_lock_timeout(const soci::soci_error &e) {
+  const auto *pg = dynamic_cast<const soci::postgresql_soci_error *>(&e);
+  return pg && pg->sqlstate() == "55P03";
+}
 
 enum LogLevel { kInfo = 1, kError = 3 };
 
@@ -40,6 +47,10 @@ std::exception_ptr translate(std::exception_ptr error, const std::string &step) 
     if (is_sqlite_busy(e))
       return std::make_exception_ptr(BusyError("another cskpi nightly run or another connection held the target "
                                                "SQLite database's write lock while " + step + "; nothing was written"));
+    if (is_postgres_lock_timeout(e))
+      return std::make_exception_ptr(BusyError("another session held a lock on a cskpi_* table of the target "
+                                               "PostgreSQL database for longer than target.lock_timeout while " +
+                                               step + " (" + e.get_error_message() + "); nothing was written"));
     // The message without SOCI's context (the whole statement, long for a
     // bulk insert): the step already says where.
     return std::make_exception_ptr(SourceError("nightly run failed while " + step + ": " + e.get_error_message()));
@@ -126,14 +137,14 @@ Table NightlyJob::run_steps() {
   // Snapshot tables have migrations for SQLite and PostgreSQL only: Target
   // refuses a MySQL target (a MySQL source needs one of those).
   step_ = "opening the target database";
-  Target db(s.target);
+  Target db(s.target, /*create_if_missing=*/s.target_given);
   db.set_busy_timeout_ms(kLockWaitMs);
   step_ = "applying the target's migrations";
   int applied = apply_migrations(db, [this](int done, int total) { engine_.progress("migrate", done, total); });
   if (applied > 0) engine_.log(kInfo, "nightly: applied " + std::to_string(applied) + " migration(s) to the target");
   step_ = "taking the run lock";
   RunLock lock(db);
-  db.set_busy_timeout_ms(kCommitWaitMs);
+  db.set_busy_timeout_ms(s.target.lock_timeout * 1000);
   step_ = "recording the run";
   close_abandoned_runs(db);
   RunRecord run;

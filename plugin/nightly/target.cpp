@@ -67,10 +67,10 @@ std::string TargetDialect::date_param(std::string_view name) const {
   return date_cast_open + std::string(":") + std::string(name) + date_cast_close;
 }
 
-Target::Target(const SourceSettings &settings)
+Target::Target(const SourceSettings &settings, bool create_if_missing)
     : settings_(settings),
       dialect_(target_dialect_of(settings)),
-      session_(open_session(settings, /*create_if_missing=*/true)) {}
+      session_(open_session(settings, create_if_missing ? OpenMode::write_or_create : OpenMode::write_existing)) {}
 
 Target::~Target() = default;
 

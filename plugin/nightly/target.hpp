@@ -47,9 +47,11 @@ std::string target_dialect_choices();
 
 class Target {
  public:
-  // Opens the target (a missing SQLite file is created: the plugin owns what
-  // it writes there). Throws SourceError / ConfigError.
-  explicit Target(const SourceSettings &settings);
+  // Opens the target. A missing SQLite file is created when create_if_missing
+  // (a separate "target": the plugin owns what it writes there), never when
+  // the target is the source itself: a mistyped source path must fail as
+  // such, not grow an empty database. Throws SourceError / ConfigError.
+  explicit Target(const SourceSettings &settings, bool create_if_missing = true);
   ~Target();
   Target(const Target &) = delete;
   Target &operator=(const Target &) = delete;

@@ -18,15 +18,17 @@ namespace cskpi {
 // timeout=<s>" for sqlite3, libpq keywords or a postgresql:// URI for
 // postgresql, "host=... db=... user=..." for mysql, MySQL or MariaDB).
 //
-// A sqlite3 database file must already exist unless create_if_missing: SQLite
-// would otherwise create an empty file on a mistyped path and the run would
-// fail later with a puzzling "no such table". Pass true for a database the
-// plugin writes (the nightly snapshot target).
+// A sqlite3 database file must already exist unless mode is write_or_create:
+// SQLite would otherwise create an empty file on a mistyped path and the run
+// would fail later with a puzzling "no such table". `read` (every source)
+// also opens the file read-only; write_or_create is for a database the
+// plugin owns (a separate nightly snapshot target).
 //
 // Throws ConfigError for an unknown backend or an empty connection string and
 // SourceError when the database cannot be opened; the message names the
 // backend and the connection with any password masked.
-std::unique_ptr<soci::session> open_session(const SourceSettings &settings, bool create_if_missing = false);
+enum class OpenMode { read, write_existing, write_or_create };
+std::unique_ptr<soci::session> open_session(const SourceSettings &settings, OpenMode mode = OpenMode::read);
 
 // The connection string with passwords masked ("password=***",
 // "postgresql://user:***@host/db"): safe for messages and logs.

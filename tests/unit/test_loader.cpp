@@ -590,7 +590,7 @@ TEST_CASE("a database file on disk through open_session") {
   CHECK_THROWS_AS(open_session(src), SourceError);  // no such file: not silently created
   CHECK_FALSE(fs::exists(file));
   {
-    auto db = open_session(src, true);
+    auto db = open_session(src, OpenMode::write_or_create);
     for (const char *sql : kSchema) run(*db, sql);
     run(*db, "INSERT INTO customers VALUES ('c1', NULL, NULL, 'smb')");
     run(*db, "INSERT INTO order_lines VALUES ('o1', 'c1', '2023-02-01', NULL, NULL, 4.5)");
@@ -1214,4 +1214,33 @@ TEST_CASE("MariaDB: rows are streamed: client memory does not grow with the resu
   INFO("peak RSS growth: streamed " << streamed << " kB, SOCI buffered " << buffered << " kB");
   CHECK(streamed < 4 * 1024);
   CHECK(buffered > 16 * 1024);
+
+TEST_CASE("a source database file is opened read-only: nothing can write through it") {
+  TempDir dir;
+  std::string file = (dir.path / "erp.sqlite").string();
+  {
+    auto db = open_session(SourceSettings{"sqlite3", file, "canonical"}, OpenMode::write_or_create);
+    run(*db, "CREATE TABLE customers (customer_id TEXT)");
+  }
+  auto before = fs::file_size(file);
+  // Every form of connection string SOCI's sqlite3 backend reads.
+  for (std::string connection : {file, "db=" + file, "dbname=" + file + " timeout=2", "db=\"" + file + "\""}) {
+    INFO(connection);
+    auto db = open_session(SourceSettings{"sqlite3", connection, "canonical"});
+    int n = -1;
+    *db << "SELECT count(*) FROM customers", soci::into(n);
+    CHECK(n == 0);
+    // Not even the query_only pragma the loader sets could be turned off.
+    run(*db, "PRAGMA query_only = OFF");
+    CHECK_THROWS_WITH(run(*db, "INSERT INTO customers VALUES ('x')"), Catch::Matchers::Contains("readonly"));
+    CHECK_THROWS(run(*db, "CREATE TABLE sneaky (x)"));
+  }
+  CHECK(fs::file_size(file) == before);
+  // What writes (the nightly target) still can.
+  auto rw = open_session(SourceSettings{"sqlite3", file, "canonical"}, OpenMode::write_existing);
+  CHECK_NOTHROW(run(*rw, "INSERT INTO customers VALUES ('x')"));
+  CHECK_THROWS_AS(open_session(SourceSettings{"sqlite3", (dir.path / "typo.sqlite").string(), "canonical"},
+                               OpenMode::write_existing),
+                  SourceError);
+  CHECK_FALSE(fs::exists(dir.path / "typo.sqlite"));
 }

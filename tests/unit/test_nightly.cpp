@@ -230,6 +230,20 @@ TEST_CASE("nightly sqlite: target defaults to the source database", "[nightly]")
   std::filesystem::remove(path);
 }
 
+TEST_CASE("nightly sqlite: a mistyped source path without a target creates no file", "[nightly]") {
+  // The target defaults to the source: it must not grow an empty database
+  // (with cskpi_* tables) on the typo and then fail on "no such table".
+  std::string missing = temp_db("typo");
+  std::filesystem::remove(missing);
+  try {
+    run(config_json(source_json("sqlite3", "db=" + missing)));
+    FAIL("a nightly run on a missing source file succeeded");
+  } catch (const SourceError &e) {
+    CHECK(std::string(e.what()).find("does not exist") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(missing));
+}
+
 TEST_CASE("nightly sqlite: a second run is refused while the first holds the lock", "[nightly]") {
   Files f("busy");
   bool busy = false, other = false;

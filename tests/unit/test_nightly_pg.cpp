@@ -260,3 +260,31 @@ TEST_CASE("nightly pg: an unreachable server is a SourceError and writes nothing
   CHECK(run_status(s, last_run_id(s)).first == "failed");
   for (long long n : snapshot_counts(s)) CHECK(n == 0);
 }
+
+TEST_CASE("nightly pg: a lock held on a cskpi_* table is waited for target.lock_timeout, then CSKPI_BUSY",
+          "[nightly][pg]") {
+  CSKPI_REQUIRE_PG(conn, "cskpi_nightly_lock_timeout");
+  SqliteSource source("pg_lock_timeout");
+  boost::json::object target = pg(*conn);
+  target["lock_timeout"] = 1;
+  std::string config = config_json(source.json(), target);
+  CHECK(summary_of(run(config)).status == "succeeded");  // creates the tables
+  // Another session (a report, a manual LOCK TABLE) holds the snapshot table.
+  soci::session holder(soci::postgresql, *conn);
+  holder << "BEGIN";
+  holder << "LOCK TABLE cskpi_kpi_value IN ACCESS EXCLUSIVE MODE";
+  try {
+    run(config);  // without a lock timeout this waits as long as the lock is held
+    FAIL("the run wrote through an exclusive lock");
+  } catch (const BusyError &e) {
+    std::string msg = e.what();
+    INFO(msg);
+    CHECK(msg.find("target.lock_timeout") != std::string::npos);
+    CHECK(msg.find("lock timeout") != std::string::npos);  // the server's own words
+    CHECK(msg.find("nothing was written") != std::string::npos);
+  }
+  holder << "ROLLBACK";
+  soci::session s(soci::postgresql, *conn);
+  CHECK(run_status(s, last_run_id(s)).first == "failed");
+  CHECK(summary_of(run(config)).status == "succeeded");  // free again: runs normally
+}
