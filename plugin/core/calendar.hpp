@@ -56,8 +56,10 @@ struct Period {
 // t1 = min(end - 1, as_of); the last one is partial when it contains as_of.
 class PeriodGrid {
  public:
-  // At most this many periods (27 years of days, 833 years of months).
-  static constexpr std::size_t kMaxPeriods = 10000;
+  // At most this many periods (11 years of days, 333 years of months): the
+  // KPI tables cost about 60 KB per period and segment even on tiny data
+  // (a 7,976-year grid of two segments took 1 GB).
+  static constexpr std::size_t kMaxPeriods = 4000;
   // Throws ConfigError when the grid would hold more than kMaxPeriods.
   PeriodGrid(Granularity g, Day first_day, Day as_of);
 

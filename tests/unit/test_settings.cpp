@@ -126,9 +126,9 @@ TEST_CASE("connect_timeout and lock_timeout: seconds, defaults 10 and 30, per so
 
 TEST_CASE("the period grid is bounded: a far as_of is refused before anything grows") {
   Day first = parse_day("2020-01-01");
-  // 10,000 days from 2020-01-01 is 2047-05-19: the last grid that fits.
-  CHECK(PeriodGrid(Granularity::day, first, parse_day("2047-05-18")).size() == PeriodGrid::kMaxPeriods);
-  CHECK_THROWS_AS(PeriodGrid(Granularity::day, first, parse_day("2047-05-19")), ConfigError);
+  // 4,000 days from 2020-01-01 end on 2030-12-13: the last grid that fits.
+  CHECK(PeriodGrid(Granularity::day, first, parse_day("2030-12-13")).size() == 4000);
+  CHECK_THROWS_AS(PeriodGrid(Granularity::day, first, parse_day("2030-12-14")), ConfigError);
   try {
     PeriodGrid(Granularity::month, first, parse_day("9999-12-31"));
     FAIL("a grid of 95,976 months was built");
@@ -139,5 +139,6 @@ TEST_CASE("the period grid is bounded: a far as_of is refused before anything gr
     CHECK(contains(msg, "month"));
     CHECK(contains(msg, "earlier as_of or a coarser granularity"));
   }
-  CHECK(PeriodGrid(Granularity::year, first, parse_day("9999-12-31")).size() == 7980);
+  CHECK_THROWS_AS(PeriodGrid(Granularity::year, first, parse_day("9999-12-31")), ConfigError);  // 7,980 years
+  CHECK(PeriodGrid(Granularity::year, first, parse_day("2999-12-31")).size() == 980);
 }
