@@ -9,6 +9,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libhowardhinnant-date-dev tzdata
   catch2 abigail-tools binutils
+  # Sanitizer builds and libFuzzer targets (tests/sanitize, tests/fuzz)
+  clang libclang-rt-14-dev
   # MySQL / MariaDB backend: the client headers SOCI's mysql backend includes,
   # and the server the tests start on loopback (tests/integration/mariadb_server.sh)
   libmariadb-dev mariadb-server mariadb-client

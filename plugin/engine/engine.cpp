@@ -177,7 +177,7 @@ Table Engine::compute_table(const Dataset &data, Granularity g, const std::strin
   std::optional<KpiResults> kpis;
   if (table.input == TableInput::kpi_context) {
     Derived &d = derived(data, scratch);
-    ctx.emplace(data, s, d.grid(g), d.activity);
+    ctx.emplace(KpiContext{data, s, d.grid(g), d.activity});  // braces: clang 14 has no parenthesized aggregate init
     call.ctx = &*ctx;
   } else if (table.input == TableInput::kpi_results) {
     kpis.emplace(compute_kpis(data, g));

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Sanitizer builds and fuzzing of cskpi (tests/sanitize/CMakeLists.txt).
+# usage: run.sh build-asan|test-asan|tsan SOURCE_DIR BUILD_DIR
+#        run.sh fuzz SOURCE_DIR BUILD_DIR TARGET
+# Skipped (exit 77) unless CSKPI_SANITIZERS=1 (scripts/test.sh sets it).
+# Budget: only the library and the tests run here are built; each fuzz
+# target runs CSKPI_FUZZ_SECONDS (default 30).
+set -euo pipefail
+step=$1 src=$2 out=$3
+if [ "${CSKPI_SANITIZERS:-0}" != 1 ]; then
+  echo "skipped: sanitizer builds and fuzzing run with CSKPI_SANITIZERS=1 (scripts/test.sh sets it)"
+  exit 77
+fi
+jobs=${CSKPI_JOBS:-$(nproc)}
+supp="$src/tests/sanitize"
+# Fatal on the first report, with stacks; leaks are checked at exit.
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
+
+# Unit tests that need no MariaDB server (the PostgreSQL one is started by
+# the tree's own ctest fixture), the C hosts, the fuzz targets.
+unit_tests() {
+  for f in "$src"/tests/unit/test_*.cpp; do
+    n=$(basename "$f" .cpp)
+    case $n in *mysql*|*erpnext*|*dolibarr*) ;; *) echo "$n" ;; esac
+  done
+}
+
+configure() { # dir, cmake args...
+  local dir=$1; shift
+  cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache "$@" >/dev/null
+}
+
+case $step in
+  build-asan)
+    configure "$out" -DCSKPI_SANITIZE=address,undefined -DCSKPI_FUZZ=ON
+    cmake --build "$out" -j"$jobs" --target cskpi cskpi_misuse_host cskpi_dlopen_host \
+      $(unit_tests) fuzz_config fuzz_request fuzz_options fuzz_profile
+    ;;
+  test-asan)
+    cd "$out"
+    regex="^(abi_misuse_host|abi_dlopen_host|fuzz_corpus_.*|($(unit_tests | paste -sd'|')):.*)$"
+    ctest -R "$regex" -j"$jobs" --output-on-failure --timeout 900
+    ;;
+  fuzz)
+    target=$4
+    work="$out/fuzz-$target"
+    mkdir -p "$work/corpus" "$work/artifacts"
+    # New inputs go to the build tree's corpus; the checked-in one is read.
+    # A crash leaves its input in artifacts/: add it to tests/fuzz/corpus/$target
+    # with the fix, so fuzz_corpus_$target replays it on every run.
+    "$out/tests/fuzz/fuzz_$target" -max_total_time="${CSKPI_FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" "$src/tests/fuzz/corpus/$target"
+    ;;
+  tsan)
+    configure "$out" -DCSKPI_SANITIZE=thread
+    cmake --build "$out" -j"$jobs" --target cskpi cskpi_misuse_host test_loader_parallel
+    cd "$out"
+    ctest -R '^(abi_misuse_host|test_loader_parallel:.*)$' -j"$jobs" --output-on-failure --timeout 900
+    ;;
+  *)
+    echo "usage: $0 build-asan|test-asan|tsan SOURCE_DIR BUILD_DIR | fuzz SOURCE_DIR BUILD_DIR TARGET" >&2
+    exit 2
+    ;;
+esac
