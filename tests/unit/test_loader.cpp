@@ -1214,6 +1214,7 @@ TEST_CASE("MariaDB: rows are streamed: client memory does not grow with the resu
   INFO("peak RSS growth: streamed " << streamed << " kB, SOCI buffered " << buffered << " kB");
   CHECK(streamed < 4 * 1024);
   CHECK(buffered > 16 * 1024);
+}
 
 TEST_CASE("a source database file is opened read-only: nothing can write through it") {
   TempDir dir;
