@@ -8,6 +8,7 @@
 #include "kpi/activity.hpp"
 #include "kpi/cohorts.hpp"
 #include "kpi/health.hpp"
+#include "kpi/movements.hpp"
 #include "kpi/support.hpp"
 #include "kpi/voice.hpp"
 
@@ -24,6 +25,8 @@ constexpr TableDecl kTables[] = {
      [](const TableCall &c) { return cohort_retention_table(*c.ctx); }},
     {&kCohortRevenueTable, per_granularity, kpi_context, "cskpi_cohort_revenue", "§9.2",
      [](const TableCall &c) { return cohort_revenue_table(*c.ctx); }},
+    {&kCustomerMovementsTable, per_granularity, kpi_context, "cskpi_customer_movement", "§4.6",
+     [](const TableCall &c) { return customer_movements_table(*c.ctx); }},
     {&kTicketBreakdownTable, per_granularity, kpi_context, "cskpi_ticket_breakdown", "§6.5",
      [](const TableCall &c) { return ticket_breakdown_table(*c.ctx); }},
     {&kHealthTable, as_of, kpi_context, "cskpi_health", "§10.1",

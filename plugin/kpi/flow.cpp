@@ -20,9 +20,10 @@ bool active_later(const Activity &act, std::uint32_t c, std::uint32_t i, Day t) 
 // count. Active counts on t0/t1 are then read off the day series.
 class FlowBuilder {
  public:
-  FlowBuilder(const KpiContext &ctx, std::size_t slots)
+  FlowBuilder(const KpiContext &ctx, std::size_t slots, std::vector<FlowEvent> *events)
       : ctx_(ctx),
         slots_(slots),
+        events_(events),
         lost_(ctx.grid.size(), slots),
         active_(ctx.grid.t0(0), ctx.grid.as_of(), slots),
         started_(ctx.grid.t0(0), ctx.grid.as_of(), slots) {
@@ -48,14 +49,22 @@ class FlowBuilder {
     if (start > g.as_of()) return;  // nothing after as_of counts
     active_.add(start, slot, 1);
     if (first) started_.add(start, slot, 1);
-    if (int p = g.index_of(start); p >= 0) (first ? out_.new_customers : out_.reactivated).add(p, slot, 1);
+    if (int p = g.index_of(start); p >= 0) {
+      (first ? out_.new_customers : out_.reactivated).add(p, slot, 1);
+      record(p, c, start, first ? FlowEventKind::new_customer : FlowEventKind::reactivated);
+    }
     if (end > g.as_of()) return;  // still running at as_of: not a churn
     active_.add(end, slot, -1);
     int q = g.index_of(end);
     if (q < 0) return;
     out_.churned.add(q, slot, 1);
+    record(q, c, end, FlowEventKind::churned);
     // The spell covered t0(q) iff it started by then (it ends after t0(q)).
     if (start <= g.t0(q) && !active_later(act, c, i, g.t1(q))) lost_.add(q, slot, 1);
+  }
+
+  void record(int p, std::uint32_t c, Day day, FlowEventKind kind) {
+    if (events_) events_->push_back({static_cast<std::uint32_t>(p), c, day, kind});
   }
 
   FlowCounts finish() {
@@ -75,6 +84,7 @@ class FlowBuilder {
 
   const KpiContext &ctx_;
   std::size_t slots_;
+  std::vector<FlowEvent> *events_;
   FlowCounts out_;
   PeriodSlots<std::int64_t> lost_;   // in A0, not in A1
   DaySeries<std::int64_t> active_;   // customers active on a day
@@ -112,9 +122,9 @@ double as_real(std::int64_t v) { return static_cast<double>(v); }
 
 }  // namespace
 
-FlowCounts count_flow(const KpiContext &ctx, std::size_t slots) {
+FlowCounts count_flow(const KpiContext &ctx, std::size_t slots, std::vector<FlowEvent> *events) {
   if (ctx.grid.size() == 0) return {};
-  return FlowBuilder(ctx, slots).run();
+  return FlowBuilder(ctx, slots, events).run();
 }
 
 std::vector<std::int64_t> retained_counts(const KpiContext &ctx) {

@@ -22,9 +22,21 @@ struct FlowCounts {
   PeriodSlots<std::int64_t> ever_started;  // customers whose first spell starts on or before t1
 };
 
+// One customer's flow event in a grid period (docs/kpis.md §4.6): the start
+// of its first spell (new), of a later spell (reactivated), or a spell's end
+// on or before as_of (churned). The events are exactly what count_flow counts.
+enum class FlowEventKind : std::uint8_t { new_customer, reactivated, churned };
+struct FlowEvent {
+  std::uint32_t period;
+  std::uint32_t customer;
+  Day day;  // the spell's start (new, reactivated) or end (churned)
+  FlowEventKind kind;
+};
+
 // Counts for `slots` output slots (1 + number of segments). Linear in the
-// number of spells plus days x slots; never customers x periods.
-FlowCounts count_flow(const KpiContext &ctx, std::size_t slots);
+// number of spells plus days x slots; never customers x periods. When events
+// is set, every counted event is also appended to it, customer by customer.
+FlowCounts count_flow(const KpiContext &ctx, std::size_t slots, std::vector<FlowEvent> *events = nullptr);
 
 // |A0 ∩ A1| of every period for slot "all" (the crc denominator, §8).
 std::vector<std::int64_t> retained_counts(const KpiContext &ctx);

@@ -23,19 +23,27 @@ RevenueFlow empty_flow(std::size_t periods, std::size_t slots) {
   return f;
 }
 
-// The one movement of a customer with values v0, v1 (both >= 0) in period p.
-// had_positive: the customer had a positive value before P' / t0, which
+// The one movement of customer c with values v0, v1 (both >= 0) in period
+// p. had_positive: the customer had a positive value before P' / t0, which
 // tells a reactivation from a new customer.
-void add_movement(RevenueFlow &f, std::size_t p, std::size_t slot, double v0, double v1, bool had_positive) {
+void add_movement(RevenueFlow &f, std::size_t p, std::uint32_t c, std::size_t slot, double v0, double v1,
+                  bool had_positive) {
+  auto record = [&](MovementKind kind, double amount) {
+    if (f.log) f.log->push_back({static_cast<std::uint32_t>(p), c, kind, v0, v1, amount});
+  };
   if (v0 == 0 && v1 > 0) {
     (had_positive ? f.reactivation : f.new_revenue).add(p, slot, v1);
+    record(had_positive ? MovementKind::reactivation : MovementKind::new_revenue, v1);
   } else if (v0 > 0 && v1 == 0) {
     f.churned.add(p, slot, v0);
+    record(MovementKind::churned, v0);
   } else if (v0 > 0 && v1 > v0) {
     f.expansion.add(p, slot, v1 - v0);
     f.expanding.add(p, slot, 1);
+    record(MovementKind::expansion, v1 - v0);
   } else if (v1 > 0 && v1 < v0) {
     f.contraction.add(p, slot, v0 - v1);
+    record(MovementKind::contraction, v0 - v1);
   }
 }
 
@@ -77,13 +85,13 @@ void customer_period_revenue(const KpiContext &ctx, std::uint32_t customer, std:
 }
 
 // v0 and v1 of one customer in grid period p: sums and movement.
-void add_values(RevenueFlow &f, int p, std::size_t slot, double v0, double v1, bool had_positive) {
+void add_values(RevenueFlow &f, int p, std::uint32_t c, std::size_t slot, double v0, double v1, bool had_positive) {
   if (p < 0) return;
   auto i = static_cast<std::size_t>(p);
   f.v0.add(i, slot, v0);
   f.v1.add(i, slot, v1);
   if (v0 > 0) f.payers0.add(i, slot, 1);
-  add_movement(f, i, slot, v0, v1, had_positive);
+  add_movement(f, i, c, slot, v0, v1, had_positive);
 }
 
 // One customer's periods with revenue, [first, last) of rows. A customer has
@@ -92,7 +100,8 @@ void add_values(RevenueFlow &f, int p, std::size_t slot, double v0, double v1, b
 void invoice_customer(const KpiContext &ctx, RevenueFlow &f, const std::vector<CustomerPeriod> &rows,
                       std::size_t first, std::size_t last) {
   const PeriodGrid &g = ctx.grid;
-  const std::size_t slot = ctx.slot_of(rows[first].customer);
+  const std::uint32_t c = rows[first].customer;
+  const std::size_t slot = ctx.slot_of(c);
   bool had_positive = false;  // a period before the current one had positive revenue
   for (std::size_t k = first; k < last; ++k) {
     const CustomerPeriod &r = rows[k];
@@ -102,10 +111,10 @@ void invoice_customer(const KpiContext &ctx, RevenueFlow &f, const std::vector<C
     const double v1 = std::max(0.0, r.sum);
     const int p = g.index_of(r.period);
     if (p >= 0) f.book.add(static_cast<std::size_t>(p), slot, r.sum);
-    add_values(f, p, slot, v0, v1, had_positive);
+    add_values(f, p, c, slot, v0, v1, had_positive);
     // No revenue in the next period: v1 = 0 there (a churn when v1 > 0 here).
     const bool next_has_row = k + 1 < last && rows[k + 1].period == next;
-    if (!next_has_row && v1 > 0) add_values(f, g.index_of(next), slot, v1, 0.0, true);
+    if (!next_has_row && v1 > 0) add_values(f, g.index_of(next), c, slot, v1, 0.0, true);
     had_positive = had_positive || v1 > 0;
   }
 }
@@ -173,7 +182,7 @@ struct MrrSeries {
 class MrrCustomer {
  public:
   MrrCustomer(const KpiContext &ctx, RevenueFlow &f, MrrSeries &series, std::uint32_t c)
-      : ctx_(ctx), f_(f), series_(series), slot_(ctx.slot_of(c)) {}
+      : ctx_(ctx), f_(f), series_(series), customer_(c), slot_(ctx.slot_of(c)) {}
 
   // Applies the changes [first, last), all dated `day`.
   void day(const std::vector<MrrChange> &ch, std::size_t first, std::size_t last) {
@@ -210,12 +219,13 @@ class MrrCustomer {
     if (group_ < 0) return;
     const auto p = static_cast<std::size_t>(group_);
     const bool had_positive = first_positive_ != kNoDay && first_positive_ <= ctx_.grid.t0(p);
-    add_movement(f_, p, slot_, group_v0_, value_, had_positive);
+    add_movement(f_, p, customer_, slot_, group_v0_, value_, had_positive);
   }
 
   const KpiContext &ctx_;
   RevenueFlow &f_;
   MrrSeries &series_;
+  std::uint32_t customer_;
   std::size_t slot_;
   double raw_ = 0, magnitude_ = 0, raw_before_ = 0, value_ = 0;
   int open_ = 0;
@@ -283,8 +293,9 @@ void write_cell(KpiResults &out, const RevenueMatrices &m, const RevenueFlow &f,
 
 }  // namespace
 
-RevenueFlow revenue_flow(const KpiContext &ctx, std::size_t slots) {
+RevenueFlow revenue_flow(const KpiContext &ctx, std::size_t slots, std::vector<CustomerMovement> *log) {
   RevenueFlow f = empty_flow(ctx.grid.size(), slots);
+  f.log = log;
   if (ctx.grid.size() == 0) return f;
   if (ctx.settings.revenue_mode == RevenueMode::subscriptions)
     subscription_flow(ctx, f, slots);
