@@ -137,6 +137,8 @@ TEST_CASE("nightly sqlite: a run fills every snapshot table with the engine's va
   CHECK(counts[3] == static_cast<long long>(engine_table(f.config(), "ticket_breakdown").row_count()));
   CHECK(counts[4] == static_cast<long long>(engine_table(f.config(), "health").row_count()));
   CHECK(counts[6] == static_cast<long long>(engine_table(f.config(), "data_quality").row_count()));
+  CHECK(counts[7] == static_cast<long long>(engine_table(f.config(), "customer_movements").row_count()));
+  CHECK(counts[7] > 0);
   long long table_rows = 0;
   for (std::size_t i = 1; i < counts.size(); ++i) table_rows += counts[i];
   CHECK(table_rows == r.table_rows);

@@ -136,7 +136,8 @@ inline long long count(soci::session &s, const std::string &sql) {
 inline std::vector<long long> snapshot_counts(soci::session &s, const std::string &as_of = kAsOf) {
   std::vector<long long> out;
   for (const char *t : {"cskpi_kpi_value", "cskpi_cohort_retention", "cskpi_cohort_revenue", "cskpi_ticket_breakdown",
-                        "cskpi_health", "cskpi_detractor_followup", "cskpi_data_quality"})
+                        "cskpi_health", "cskpi_detractor_followup", "cskpi_data_quality",
+                        "cskpi_customer_movement"})
     out.push_back(count(s, std::string("SELECT count(*) FROM ") + t + " WHERE as_of = '" + as_of + "'"));
   return out;
 }
