@@ -12,12 +12,8 @@
 #include "core/errors.hpp"
 #include "engine/table_registry.hpp"
 #include "kpi/activity.hpp"
-#include "kpi/cost.hpp"
+#include "kpi/families.hpp"
 #include "kpi/flow.hpp"
-#include "kpi/purchase.hpp"
-#include "kpi/revenue.hpp"
-#include "kpi/support.hpp"
-#include "kpi/voice.hpp"
 #include "source/database.hpp"
 #include "source/loader.hpp"
 #include "source/profile.hpp"
@@ -126,15 +122,24 @@ Activity activity_for(const Dataset &data, const Settings &s) {
 }  // namespace
 
 struct Engine::Derived {
-  Derived(const Dataset &d, const Settings &s) : data(d), activity(activity_for(d, s)) {}
+  Derived(const Dataset &d, const Settings &s) : data(d), settings(s), activity(activity_for(d, s)) {}
   const PeriodGrid &grid(Granularity g) {
     for (const auto &[k, grid] : grids)
       if (k == g) return *grid;
     return *grids.emplace_back(g, std::make_unique<PeriodGrid>(g, data.first_day, data.as_of)).second;
   }
+  // The §3 counts of a granularity's grid, shared by the KPI families.
+  const FlowCounts &flow(Granularity g) {
+    for (const auto &[k, counts] : flows)
+      if (k == g) return *counts;
+    KpiContext ctx{data, settings, grid(g), activity};
+    return *flows.emplace_back(g, std::make_unique<FlowCounts>(count_flow(ctx, 1 + data.segments.size()))).second;
+  }
   const Dataset &data;
+  const Settings &settings;
   const Activity activity;  // the activity mode and window do not depend on the granularity
   std::vector<std::pair<Granularity, std::unique_ptr<PeriodGrid>>> grids;
+  std::vector<std::pair<Granularity, std::unique_ptr<FlowCounts>>> flows;
 };
 
 // The cache when data is the cached dataset; otherwise (a dataset of the
@@ -154,15 +159,9 @@ KpiResults Engine::compute_kpis(const Dataset &data, Granularity g) {
   std::unique_ptr<Derived> scratch;
   Derived &d = derived(data, scratch);
   const PeriodGrid &grid = d.grid(g);
-  KpiContext ctx{data, s, grid, d.activity};
+  KpiContext ctx{data, s, grid, d.activity, &d.flow(g)};
   KpiResults out(grid, slot_names(data));
-  // Order matters: support and cost read flow's active/retained counts.
-  compute_flow(ctx, out);
-  compute_revenue(ctx, out);
-  compute_purchase(ctx, out);
-  compute_support(ctx, out);
-  compute_voice(ctx, out);
-  compute_cost(ctx, out);
+  run_kpi_families(ctx, out);  // in the dependency order kpi/families.cpp declares
   return out;
 }
 

@@ -31,12 +31,18 @@ struct Activity {
   static Activity from_subscriptions(const Dataset &data);
 };
 
+struct FlowCounts;  // kpi/flow.hpp
+
 // Everything a KPI module reads.
 struct KpiContext {
   const Dataset &data;
   const Settings &settings;
   const PeriodGrid &grid;
   const Activity &activity;
+  // The §3 customer counts of this grid, counted once per dataset and shared
+  // by the families that read them (flow, cost); nullptr: each counts its own
+  // (a unit test's context).
+  const FlowCounts *flow = nullptr;
   // Output slot of customer c: 1 + its segment (slot 0 is "all").
   std::size_t slot_of(std::uint32_t c) const { return 1 + data.customers.segment[c]; }
 };

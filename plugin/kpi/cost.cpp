@@ -14,10 +14,11 @@ void compute_cost(const KpiContext &ctx, KpiResults &out) {
   std::vector<double> spent(ctx.grid.size(), 0.0);
   for (std::size_t i = 0; i < rc.size(); ++i)
     if (int p = ctx.grid.index_of(rc.day[i]); p >= 0) spent[static_cast<std::size_t>(p)] += rc.amount[i];
-  const std::vector<std::int64_t> kept = retained_counts(ctx);
+  std::optional<FlowCounts> local;
+  const FlowCounts &flow = flow_counts(ctx, local);  // |A0 ∩ A1|, §3
   for (std::size_t p = 0; p < spent.size(); ++p) {
     out.at(cost, p, 0) = spent[p];
-    out.at(crc, p, 0) = ratio(spent[p], static_cast<double>(kept[p]));
+    out.at(crc, p, 0) = ratio(spent[p], static_cast<double>(flow.retained(p, 0)));
   }
 }
 

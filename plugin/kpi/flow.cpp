@@ -127,16 +127,15 @@ FlowCounts count_flow(const KpiContext &ctx, std::size_t slots, std::vector<Flow
   return FlowBuilder(ctx, slots, events).run();
 }
 
-std::vector<std::int64_t> retained_counts(const KpiContext &ctx) {
-  FlowCounts f = count_flow(ctx, 1 + ctx.data.segments.size());
-  std::vector<std::int64_t> kept(ctx.grid.size());
-  for (std::size_t p = 0; p < kept.size(); ++p) kept[p] = f.retained(p, 0);
-  return kept;
+const FlowCounts &flow_counts(const KpiContext &ctx, std::optional<FlowCounts> &local) {
+  if (ctx.flow) return *ctx.flow;
+  return local.emplace(count_flow(ctx, 1 + ctx.data.segments.size()));
 }
 
 void compute_flow(const KpiContext &ctx, KpiResults &out) {
   const std::size_t periods = ctx.grid.size(), slots = out.slots();
-  FlowCounts f = count_flow(ctx, slots);
+  std::optional<FlowCounts> local;
+  const FlowCounts &f = flow_counts(ctx, local);
   KpiMatrix &start = out.add("customers_active_start");
   KpiMatrix &end = out.add("customers_active_end");
   KpiMatrix &fresh = out.add("customers_new");

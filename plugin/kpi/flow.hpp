@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/kpi_results.hpp"
@@ -38,8 +39,8 @@ struct FlowEvent {
 // is set, every counted event is also appended to it, customer by customer.
 FlowCounts count_flow(const KpiContext &ctx, std::size_t slots, std::vector<FlowEvent> *events = nullptr);
 
-// |A0 ∩ A1| of every period for slot "all" (the crc denominator, §8).
-std::vector<std::int64_t> retained_counts(const KpiContext &ctx);
+// ctx.flow when the engine counted it, else counts for every slot into local.
+const FlowCounts &flow_counts(const KpiContext &ctx, std::optional<FlowCounts> &local);
 
 // Adds customers_active_start, customers_active_end, customers_new,
 // customers_reactivated, customers_churned, retention_rate, churn_rate,

@@ -268,7 +268,7 @@ TEST_CASE("flow: activation_rate over customers created in P with a closed windo
   CHECK(is_null(r("activation_rate", "2024-03-01")));
 }
 
-TEST_CASE("flow: retained_counts gives |A0 ∩ A1| for slot all", "[flow]") {
+TEST_CASE("flow: flow_counts gives |A0 ∩ A1| (the crc denominator) for slot all", "[flow]") {
   // W = 10, as_of 03-10. x: 01-25 -> [01-25, 02-04). y: 01-28 and 02-05 -> one spell [01-28, 02-15).
   // z: 02-25 and 03-03 -> [02-25, 03-13). January: A0 (12-31) empty: 0. February: A0 (01-31) = {x, y},
   // both churn in February: 0. March (partial): A0 (02-29) = {z}, A1 (03-10) = {z}: 1.
@@ -276,7 +276,11 @@ TEST_CASE("flow: retained_counts gives |A0 ∩ A1| for slot all", "[flow]") {
   b.order_line("o1", "x", "2024-01-25", 1).order_line("o2", "y", "2024-01-28", 1).order_line("o3", "y", "2024-02-05", 1);
   b.order_line("o4", "z", "2024-02-25", 1).order_line("o5", "z", "2024-03-03", 1);
   Fixture fx(b.build(), settings_with(10));
-  CHECK(retained_counts(fx.context()) == std::vector<std::int64_t>{0, 0, 1});
+  std::optional<FlowCounts> local;
+  const FlowCounts &f = flow_counts(fx.context(), local);
+  std::vector<std::int64_t> kept;
+  for (std::size_t p = 0; p < fx.grid.size(); ++p) kept.push_back(f.retained(p, 0));
+  CHECK(kept == std::vector<std::int64_t>{0, 0, 1});
 }
 
 // ---------------------------------------------------------------------------
