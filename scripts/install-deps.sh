@@ -9,6 +9,9 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libhowardhinnant-date-dev tzdata
   catch2 abigail-tools binutils
+  # Debian packages of cskpi (cpack -G DEB: dpkg-shlibdeps) and their check
+  # (tests/integration/install: lintian)
+  dpkg-dev lintian
   # Sanitizer builds and libFuzzer targets (tests/sanitize, tests/fuzz)
   clang libclang-rt-14-dev
   # MySQL / MariaDB backend: the client headers SOCI's mysql backend includes,
