@@ -5,6 +5,7 @@ find_package(date CONFIG REQUIRED)          # Howard Hinnant's date + tz (libhow
 find_package(PostgreSQL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(Threads REQUIRED)
+find_package(NLopt CONFIG REQUIRED)     # the CLV model fits (libnlopt-dev; docs/kpis.md §13.5)
 
 # SOCI 4.0.3 ships neither a CMake package nor a pkg-config file: wrap the
 # shared libraries (the static ones are not PIC) in imported targets.

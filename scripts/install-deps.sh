@@ -8,6 +8,9 @@ packages=(
   libsoci-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libboost1.81-dev libboost-json1.81-dev
   libhowardhinnant-date-dev tzdata
+  # The CLV models (docs/kpis.md §13): NLopt fits them; mpmath computes the
+  # tests' reference values (tests/data/clv_reference.py)
+  libnlopt-dev libnlopt-cxx-dev python3-mpmath
   catch2 abigail-tools binutils
   # Debian packages of cskpi (cpack -G DEB: dpkg-shlibdeps) and their check
   # (tests/integration/install: lintian)
