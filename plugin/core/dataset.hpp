@@ -11,7 +11,8 @@
 //  - rows dated after as_of, rows with a null mandatory date and rows with an
 //    out-of-scale score are already dropped (and counted in `quality`); a
 //    ticket whose response or resolution precedes its opening is kept with
-//    that timestamp reset to "none" (flagged as negative_duration); values
+//    that timestamp (flagged as negative_duration; the support KPIs leave
+//    the duration out, docs/kpis.md §6.6); values
 //    after as_of inside kept rows (a ticket resolved after as_of, an invoice
 //    paid after as_of) are already reset to "not yet".
 #pragma once
@@ -62,8 +63,8 @@ struct Tickets {
   Dictionary ids;                       // ticket_id text -> dense row index
   std::vector<std::uint32_t> customer;  // kNoCustomer when null
   std::vector<Seconds> opened;          // UTC
-  std::vector<Seconds> first_response;  // kNoTime when null, negative or after as_of
-  std::vector<Seconds> resolved;        // kNoTime when null, negative or after as_of
+  std::vector<Seconds> first_response;  // kNoTime when null or after as_of; may precede opened
+  std::vector<Seconds> resolved;        // kNoTime when null or after as_of; may precede opened
   std::vector<Day> opened_day;          // local
   std::vector<Day> resolved_day;        // local, kNoDay when not resolved
   std::vector<std::uint32_t> channel;   // index into Dataset::channels

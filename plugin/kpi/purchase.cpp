@@ -5,6 +5,7 @@
 #include <cmath>
 #include <span>
 
+#include "core/amounts.hpp"
 #include "core/stats.hpp"
 #include "kpi/slot_series.hpp"
 
@@ -32,6 +33,7 @@ struct Order {
   std::uint32_t id;
   Day day;
   double amount;
+  double magnitude;  // sum of |line amount|, for the dust rule (core/amounts.hpp)
 };
 
 // The customer of every dense order id: its first line's (kNoCustomer for an
@@ -97,6 +99,7 @@ struct PeriodOrders {
   int k = kOutside;
   double orders = 0;
   double amount = 0;
+  double magnitude = 0;  // sum of |line amount|
 };
 
 // The order-level KPIs of one customer, whose orders are sorted by day.
@@ -117,6 +120,7 @@ class CustomerOrders {
       cur_.k = k;
       cur_.orders += 1;
       cur_.amount += o.amount;
+      cur_.magnitude += o.magnitude;
       // Gaps run between distinct order days; the first ever day has none.
       if (d != last_day) {
         if (last_day != kNoDay && k >= 0) add_gap(k, d - last_day);
@@ -142,7 +146,9 @@ class CustomerOrders {
       if (first_ < grid_[k].start) t_.returning.add(k, slot_, 1);
       // Orders in P' too (prev_.k may be -1, the period before the grid), with
       // a positive aov there: growth over a net-returns period means nothing.
-      if (prev_.k == p.k - 1 && prev_.amount > 0) {
+      // Positive after the dust rule of revenue: returns that cancel the
+      // sales to the cent are zero whatever order they were summed in.
+      if (prev_.k == p.k - 1 && snap_dust(prev_.amount, prev_.magnitude) > 0) {
         t_.upsell_base.add(k, slot_, 1);
         if (is_upsell(prev_.amount / prev_.orders, p.amount / p.orders, threshold_)) t_.upsold.add(k, slot_, 1);
       }
@@ -219,11 +225,12 @@ void customer_orders(const OrderLines &ol, std::span<const std::uint32_t> lines,
   for (std::size_t a = 0; a < keyed.size();) {
     const auto id = static_cast<std::uint32_t>(keyed[a] >> 32);
     std::size_t b = a;
-    Order o{id, kNoDay, 0.0};
+    Order o{id, kNoDay, 0.0, 0.0};
     for (; b < keyed.size() && keyed[b] >> 32 == id; ++b) {
       const std::uint32_t i = lines[keyed[b] & 0xffffffffu];
       o.day = o.day == kNoDay ? ol.day[i] : std::min(o.day, ol.day[i]);
       o.amount += ol.amount[i];
+      o.magnitude += std::abs(ol.amount[i]);
     }
     for (; a < b; ++a) line_day[keyed[a] & 0xffffffffu] = o.day;
     orders.push_back(o);

@@ -5,14 +5,13 @@
 #include <span>
 #include <vector>
 
+#include "core/amounts.hpp"
+
 namespace cskpi {
 namespace {
 
-// Amounts that cancel out (an invoice credited in parts, 0.1 + 0.2 - 0.3)
-// leave rounding dust that would make a customer "positive"; a sum within
-// this fraction of the magnitude of its terms is zero.
-constexpr double kDust = 1e-9;
-double snap(double sum, double magnitude) { return std::abs(sum) <= kDust * magnitude ? 0.0 : sum; }
+// Rounding dust would make a customer "positive": core/amounts.hpp.
+double snap(double sum, double magnitude) { return snap_dust(sum, magnitude); }
 
 RevenueFlow empty_flow(std::size_t periods, std::size_t slots) {
   RevenueFlow f;

@@ -15,10 +15,12 @@ constexpr double kSecondsPerHour = 3600.0;
 
 double calendar_hours(Seconds from, Seconds to) { return static_cast<double>(to - from) / kSecondsPerHour; }
 
-// Whether ticket i has a usable resolution. The loader already resets a
-// resolution before the opening to "not resolved"; this keeps the module
-// consistent should one slip through.
-bool is_resolved(const Tickets &t, std::size_t i) { return t.resolved[i] != kNoTime && t.resolved[i] >= t.opened[i]; }
+// A resolution (or response) before the opening still happened: the ticket
+// is resolved at resolved_at. Only its duration is left out of TTR, FRT and
+// the SLA base (kpi-spec §6; docs/kpis.md §6.6); the loader reports it as
+// negative_duration.
+bool is_resolved(const Tickets &t, std::size_t i) { return t.resolved[i] != kNoTime; }
+bool has_resolution_time(const Tickets &t, std::size_t i) { return is_resolved(t, i) && t.resolved[i] >= t.opened[i]; }
 
 // Ticket counts of one (period, slot) cell.
 struct SupportCell {
@@ -123,7 +125,8 @@ std::vector<double> sla_targets(const Dataset &data, const Settings &settings) {
 // without a customer counts only in "all").
 struct TicketPlace {
   int opened;
-  int resolved;
+  int resolved;  // grid index of the resolution; -1 when unresolved or outside the grid
+  int backlog_until;  // the first period whose end no longer finds it open (periods: never)
   std::size_t slot;
 };
 
@@ -148,8 +151,8 @@ struct SupportWork {
 // resolved_day > t1(p): the periods [opened period, resolved period). Marked
 // as a difference (+1 / -1) over periods, summed by accumulate_backlog().
 void mark_backlog(const TicketPlace &at, std::size_t periods, SupportWork &w) {
-  const int until = at.resolved >= 0 ? at.resolved : static_cast<int>(periods);
-  if (until <= at.opened) return;  // resolved within the period it was opened in
+  const int until = at.backlog_until;
+  if (until <= at.opened) return;  // resolved within (or before) the period it was opened in
   w.each_cell(at.opened, at.slot, [](SupportCell &c) { c.backlog += 1; });
   if (static_cast<std::size_t>(until) < periods) w.each_cell(until, at.slot, [](SupportCell &c) { c.backlog -= 1; });
 }
@@ -170,8 +173,9 @@ void count_opened(const Tickets &t, const BusinessClock &clock, std::size_t i, c
 // are computed once and serve TTR and SLA in both of its slots.
 void count_resolved(const Tickets &t, const BusinessClock &clock, const std::vector<double> &targets, std::size_t i,
                     const TicketPlace &at, SupportWork &w) {
-  const double business = clock.business_hours(t.opened[i], t.resolved[i]);
-  const double target = targets.empty() ? kNull : targets[t.priority[i]];
+  const bool timed = has_resolution_time(t, i);
+  const double business = timed ? clock.business_hours(t.opened[i], t.resolved[i]) : kNull;
+  const double target = targets.empty() || !timed ? kNull : targets[t.priority[i]];
   const bool reopened = t.reopen_count[i] > 0;  // null (-1) counts as not reopened
   w.each_cell(at.resolved, at.slot, [&](SupportCell &c) {
     c.resolved += 1;
@@ -181,13 +185,19 @@ void count_resolved(const Tickets &t, const BusinessClock &clock, const std::vec
       if (business > target) c.sla_breached += 1;
     }
   });
-  w.ttr.add(w.row(at.resolved), at.slot, calendar_hours(t.opened[i], t.resolved[i]), business);
+  if (timed) w.ttr.add(w.row(at.resolved), at.slot, calendar_hours(t.opened[i], t.resolved[i]), business);
 }
 
 TicketPlace place_of(const KpiContext &ctx, std::size_t i) {
   const Tickets &t = ctx.data.tickets;
-  return {ctx.grid.index_of(t.opened_day[i]), is_resolved(t, i) ? ctx.grid.index_of(t.resolved_day[i]) : -1,
-          t.customer[i] == kNoCustomer ? 0 : ctx.slot_of(t.customer[i])};
+  const bool resolved = is_resolved(t, i);
+  const int at = resolved ? ctx.grid.index_of(t.resolved_day[i]) : -1;
+  const auto periods = static_cast<int>(ctx.grid.size());
+  // Resolved outside the grid: before it (only a resolution before the
+  // opening can be) it is in no backlog; after it (a request that ends
+  // before as_of) it is open to the grid's end.
+  const int until = at >= 0 ? at : resolved && t.resolved_day[i] < ctx.grid[0].start ? 0 : periods;
+  return {ctx.grid.index_of(t.opened_day[i]), at, until, t.customer[i] == kNoCustomer ? 0 : ctx.slot_of(t.customer[i])};
 }
 
 SupportWork count_tickets(const KpiContext &ctx, std::size_t slots) {

@@ -98,8 +98,10 @@ void ticket_row(RowReader &in, const Chunk &c, std::size_t r) {
   if (t.ids.find(id) != Dictionary::npos) return in.skip(Why::duplicate_id);
 
   bool bad = false, negative = false;
-  // A later instant of the ticket: kNoTime when null, unreadable, before
-  // opened (a negative duration) or after as_of (not happened yet).
+  // A later instant of the ticket: kNoTime when null, unreadable or after
+  // as_of (not happened yet). One before opened is kept (the ticket is
+  // resolved, or responded to, then) and flagged: only its duration is left
+  // out, by the support KPIs (kpi-spec §6, docs/kpis.md §6.6).
   auto later = [&](std::size_t col, Day &day) {
     Seconds s = kNoTime;
     day = kNoDay;
@@ -108,11 +110,7 @@ void ticket_row(RowReader &in, const Chunk &c, std::size_t r) {
       case Cell::bad: bad = true; return kNoTime;
       case Cell::ok: break;
     }
-    if (s < opened) {
-      negative = true;
-      day = kNoDay;
-      return kNoTime;
-    }
+    if (s < opened) negative = true;
     if (day > in.as_of()) {
       day = kNoDay;
       return kNoTime;

@@ -277,8 +277,10 @@ TEST_CASE("every data-quality reason is counted exactly") {
   CHECK(q.count("tickets", reason::unknown_customer) == 1);
   CHECK(q.count("tickets", reason::bad_value) == 1);
   REQUIRE(d.tickets.size() == 3);
-  CHECK(d.tickets.resolved[0] == kNoTime);        // negative: dropped, ticket kept
-  CHECK(d.tickets.resolved_day[0] == kNoDay);
+  // Resolved before opened: resolved then (kept, flagged); the support KPIs
+  // leave only its duration out (docs/kpis.md §6.6).
+  CHECK(d.tickets.resolved[0] == utc("2023-02-01 09:00"));
+  CHECK(d.tickets.resolved_day[0] == day("2023-02-01"));
   CHECK(d.tickets.first_response[1] == kNoTime);  // after as_of: not yet
   CHECK(d.tickets.reopen_count == std::vector<std::int32_t>{-1, 0, -1});
   CHECK(d.tickets.has_reopen_count);

@@ -344,3 +344,40 @@ TEST_CASE("up-sell: a customer whose aov in P' is not positive is not in the bas
   const auto r = run(fx);
   CHECK(value(r, "up_sell_rate", 1, 0) == Approx(0.0));
 }
+
+TEST_CASE("up-sell: returns that cancel the sales to the cent are a zero aov in P', in any summation order",
+          "[purchase]") {
+  // In binary floating point 0.1 + 0.2 - 0.3 = +5.6e-17 but
+  // -0.1 - 0.2 + 0.3 = -5.6e-17: without the dust rule of revenue
+  // (docs/kpis.md §4.5, §5.4) P would enter February's base and Q would not.
+  // P: Jan 0.1, 0.2, then a return -0.3 (separate orders, summed by day);
+  // Q: Jan the same net zero summed the other way; S: one order of three
+  // lines 0.3 - 0.1 - 0.2 (-2.8e-17). Each buys 10 in February.
+  // X: Jan 100, Feb 100. February's base is {X} alone, nobody up-sold: 0 / 1
+  // (counting P it would be 1 / 2).
+  auto data = DatasetBuilder("2024-02-29")
+                  .customer("P", "s")
+                  .customer("Q", "s")
+                  .customer("S", "s")
+                  .customer("X", "s")
+                  .order_line("p1", "P", "2024-01-03", 0.1)
+                  .order_line("p2", "P", "2024-01-04", 0.2)
+                  .order_line("p3", "P", "2024-01-05", -0.3)
+                  .order_line("p4", "P", "2024-02-05", 10)
+                  .order_line("q1", "Q", "2024-01-03", -0.1)
+                  .order_line("q2", "Q", "2024-01-04", -0.2)
+                  .order_line("q3", "Q", "2024-01-05", 0.3)
+                  .order_line("q4", "Q", "2024-02-05", 10)
+                  .order_line("s1", "S", "2024-01-03", 0.3, "a")
+                  .order_line("s1", "S", "2024-01-03", -0.1, "b")
+                  .order_line("s1", "S", "2024-01-03", -0.2, "c")
+                  .order_line("s2", "S", "2024-02-05", 10)
+                  .order_line("x1", "X", "2024-01-06", 100)
+                  .order_line("x2", "X", "2024-02-06", 100)
+                  .build();
+  REQUIRE(0.1 + 0.2 - 0.3 > 0);  // the dust this test is about
+  Fixture fx(std::move(data), monthly());
+  const auto r = run(fx);
+  CHECK(value(r, "up_sell_rate", 1, 0) == 0.0);
+  CHECK(value(r, "up_sell_rate", 1, 1) == 0.0);
+}

@@ -186,20 +186,61 @@ TEST_CASE("FRT belongs to the period the ticket was opened in", "[support]") {
   CHECK(is_null(value(r, "frt_hours_median", 1, 0)));
 }
 
-TEST_CASE("a response before the opening is not a duration", "[support]") {
-  // The loader drops negative durations (and reports them); the module still
-  // never turns one into a negative hour count.
+TEST_CASE("a resolution before the opening resolves the ticket; only its duration is left out", "[support]") {
+  // kpi-spec §6: a negative duration is excluded, the ticket is still
+  // resolved at resolved_at (docs/kpis.md §6.6). UTC, default calendar,
+  // sla_hours default 1 h; the grid is March (the first opening).
+  //   X Mon 03-04 opened 10:00, responded 09:00, resolved 08:00 (both
+  //     before), reopen_count 1: resolved in March, no TTR, no FRT, not in
+  //     the SLA base.
+  //   Y Mon 03-04 opened 10:00, resolved 13:00: TTR 3 h (3 business h),
+  //     reopen_count 0, above the 1 h target: a breach.
+  //   Z Fri 03-01 opened 09:00, resolved 02-28 12:00, before the grid: in no
+  //     backlog and in no reported period's tickets_resolved.
+  // March: opened 3, resolved 2 (X, Y), backlog 0, TTR mean 3, no FRT,
+  // reopen_rate 1/2, sla_breach_rate 1/1.
+  Settings s = settings_in();
+  s.sla_hours = {{"default", 1.0}};
   auto data = DatasetBuilder("2024-03-31")
-                  .ticket("X", std::nullopt, "2024-03-04 10:00", "2024-03-04 09:00", "2024-03-04 08:00")
+                  .ticket("X", std::nullopt, "2024-03-04 10:00", "2024-03-04 09:00", "2024-03-04 08:00", std::nullopt,
+                          std::nullopt, std::nullopt, 1)
+                  .ticket("Y", std::nullopt, "2024-03-04 10:00", std::nullopt, "2024-03-04 13:00", std::nullopt,
+                          std::nullopt, std::nullopt, 0)
+                  .ticket("Z", std::nullopt, "2024-03-01 09:00", std::nullopt, "2024-02-28 12:00")
+                  .build();
+  Fixture fx(std::move(data), s);
+  REQUIRE(fx.grid.size() == 1);
+  auto r = run(fx);
+  CHECK(value(r, "tickets_opened", 0, 0) == 3);
+  CHECK(value(r, "tickets_resolved", 0, 0) == 2);
+  CHECK(value(r, "backlog_end", 0, 0) == 0);
+  CHECK(value(r, "ttr_hours_mean", 0, 0) == Approx(3.0));
+  CHECK(value(r, "ttr_hours_p90", 0, 0) == Approx(3.0));
+  CHECK(value(r, "ttr_business_hours_median", 0, 0) == Approx(3.0));
+  CHECK(is_null(value(r, "frt_hours_median", 0, 0)));
+  CHECK(is_null(value(r, "frt_business_hours_p90", 0, 0)));
+  CHECK(value(r, "reopen_rate", 0, 0) == Approx(0.5));
+  CHECK(value(r, "sla_breach_rate", 0, 0) == Approx(1.0));
+}
+
+TEST_CASE("a resolution before the opening ends the backlog in the period of resolved_at", "[support]") {
+  // W opened Mon 2024-02-05 09:00 and "resolved" 2024-01-31 17:00: resolved
+  // in January, never in a backlog (January ends before the opening,
+  // February after the resolution); V opened 2024-01-10, never resolved: in
+  // the backlog of both months.
+  auto data = DatasetBuilder("2024-02-29")
+                  .ticket("V", std::nullopt, "2024-01-10 09:00")
+                  .ticket("W", std::nullopt, "2024-02-05 09:00", std::nullopt, "2024-01-31 17:00")
                   .build();
   Fixture fx(std::move(data), settings_in());
+  REQUIRE(fx.grid.size() == 2);
   auto r = run(fx);
-  CHECK(is_null(value(r, "frt_hours_median", 0, 0)));
-  CHECK(is_null(value(r, "ttr_hours_mean", 0, 0)));
-  CHECK(value(r, "tickets_opened", 0, 0) == 1);
-  // Like the loader, a resolution before the opening is "not resolved".
-  CHECK(value(r, "tickets_resolved", 0, 0) == 0);
+  CHECK(value(r, "tickets_resolved", 0, 0) == 1);
+  CHECK(value(r, "tickets_resolved", 1, 0) == 0);
+  CHECK(value(r, "tickets_opened", 1, 0) == 1);
   CHECK(value(r, "backlog_end", 0, 0) == 1);
+  CHECK(value(r, "backlog_end", 1, 0) == 1);
+  CHECK(is_null(value(r, "ttr_hours_mean", 0, 0)));
 }
 
 TEST_CASE("local days and business hours follow the configured zone", "[support]") {

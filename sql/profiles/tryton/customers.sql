@@ -5,7 +5,9 @@
 --     (replaced_by set): their sales, invoices and subscriptions were moved
 --     to the surviving party, and tickets.sql maps their complaints to it;
 --   * the parties of your own companies (company_company.party);
---   * employees' parties (company_employee.party) that never bought.
+--   * employees' parties (company_employee.party) that never bought: a
+--     purchase is a confirmed, processing or done sale, as in order_lines.sql
+--     (a cancelled sale or a quotation does not make an employee a customer).
 -- If suppliers or other non-customer parties must go too, add a condition
 -- here (e.g. a party category "Supplier", or NOT EXISTS on purchase_purchase
 -- when the purchase module is installed).
@@ -27,4 +29,5 @@ FROM party_party p
 WHERE p.replaced_by IS NULL
   AND NOT EXISTS (SELECT 1 FROM company_company co WHERE co.party = p.id)
   AND (NOT EXISTS (SELECT 1 FROM company_employee e WHERE e.party = p.id)
-       OR EXISTS (SELECT 1 FROM sale_sale s WHERE s.party = p.id))
+       OR EXISTS (SELECT 1 FROM sale_sale s
+                   WHERE s.party = p.id AND s.state IN ('confirmed', 'processing', 'done')))

@@ -12,4 +12,5 @@ FROM party_party p
 WHERE p.replaced_by IS NULL
   AND NOT EXISTS (SELECT 1 FROM company_company co WHERE co.party = p.id)
   AND (NOT EXISTS (SELECT 1 FROM company_employee e WHERE e.party = p.id)
-       OR EXISTS (SELECT 1 FROM sale_sale s WHERE s.party = p.id))
+       OR EXISTS (SELECT 1 FROM sale_sale s
+                   WHERE s.party = p.id AND s.state IN ('confirmed', 'processing', 'done')))
