@@ -105,7 +105,7 @@ std::string request_json(const Options &o, const std::string &table) {
 }
 
 // The JSON array of the compute command: the fields first, the
-// comparisons (kpi-spec §11) as extra fields.
+// comparisons (docs/kpis.md §2.3) as extra fields.
 void print_json(cskpi_result *r) { std::printf("%s\n", cskpi_result_json(r)); }
 
 ResultPtr run_nightly(cskpi_engine *engine, const std::string &options) {

@@ -1,4 +1,4 @@
-// Business hours (kpi-spec §6): time inside a working calendar — a weekly
+// Business hours (docs/kpis.md §6): time inside a working calendar — a weekly
 // schedule of local working intervals minus holidays — in an IANA time zone,
 // correct across DST changes (Howard Hinnant's tz over the system tz database).
 #pragma once

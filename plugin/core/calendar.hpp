@@ -1,4 +1,4 @@
-// Local civil days, UTC instants and the period grid of kpi-spec §2.
+// Local civil days, UTC instants and the period grid of docs/kpis.md §2.
 #pragma once
 
 #include <cstdint>
@@ -52,7 +52,7 @@ struct Period {
 };
 
 // The reported periods: from the one containing first_day up to the one
-// containing as_of (kpi-spec §2). Period i has t0 = start - 1 and
+// containing as_of (docs/kpis.md §2). Period i has t0 = start - 1 and
 // t1 = min(end - 1, as_of); the last one is partial when it contains as_of.
 class PeriodGrid {
  public:

@@ -1,4 +1,4 @@
-// The compact in-process model of the canonical sources (kpi-spec §1):
+// The compact in-process model of the canonical sources (docs/kpis.md §1):
 // dense integer ids, one vector per column, no per-row heap objects.
 // Built by plugin/source (the loader), read by the KPI modules in plugin/kpi.
 //
@@ -102,7 +102,7 @@ struct RetentionCosts {
 };
 
 // Which optional sources the profile provides. An absent source makes its
-// KPIs null (unavailable), never 0 (kpi-spec §1).
+// KPIs null (unavailable), never 0 (docs/kpis.md §1).
 struct SourcePresence {
   bool invoices = false;
   bool tickets = false;

@@ -1,4 +1,4 @@
-// Data-quality findings (kpi-spec §12): per source and reason, how many rows
+// Data-quality findings (docs/kpis.md §11): per source and reason, how many rows
 // were skipped or flagged. Bad rows never abort a run.
 #pragma once
 

@@ -182,7 +182,7 @@ double as_number_in(const json::value &v, const std::string &key, double min, do
   return x;
 }
 
-// Component scores and bands are on kpi-spec §10's 0..100 scale; weights are
+// Component scores and bands are on docs/kpis.md §10's 0..100 scale; weights are
 // shares, renormalised over the components present, so 0..1 each.
 void parse_health(const json::object &o, HealthSettings &h) {
   check_keys(o, {"weights", "healthy_min", "attention_min", "support_divisor", "voice_none", "voice_passive"}, "health.");
@@ -288,7 +288,8 @@ Settings parse_settings(const std::string &json_text) {
   return s;
 }
 
-Day resolve_as_of(const Settings &s) {
+Day resolve_as_of(const Settings &s, Day requested) {
+  if (requested != kNoDay) return requested;
   if (s.as_of != kNoDay) return s.as_of;
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   TimeZone zone(s.timezone);

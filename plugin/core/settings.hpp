@@ -77,7 +77,9 @@ struct Settings {
 
 // Parses the configuration JSON text. Throws ConfigError naming the key.
 Settings parse_settings(const std::string &json_text);
-// Resolves as_of: the configured one, or yesterday in the configured zone.
-Day resolve_as_of(const Settings &s);
+// The one place as_of is resolved, for compute requests and nightly runs
+// alike: the one the call asks for, else the configured one, else yesterday
+// in the configured zone.
+Day resolve_as_of(const Settings &s, Day requested = kNoDay);
 
 }  // namespace cskpi

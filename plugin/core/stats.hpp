@@ -1,4 +1,4 @@
-// Order statistics shared by the KPI modules (kpi-spec §6: percentiles use
+// Order statistics shared by the KPI modules (docs/kpis.md §6: percentiles use
 // linear interpolation between closest ranks).
 #pragma once
 

@@ -1,5 +1,5 @@
 // Conversion between UTC instants and local civil time in the configured IANA
-// zone (kpi-spec §1), through Howard Hinnant's tz over the system tz database.
+// zone (docs/kpis.md §1), through Howard Hinnant's tz over the system tz database.
 #pragma once
 
 #include <string>

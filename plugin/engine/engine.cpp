@@ -186,7 +186,7 @@ Table Engine::compute_table(const Dataset &data, Granularity g, const std::strin
 }
 
 Table Engine::compute(const Request &request) {
-  Day as_of = request.as_of != kNoDay ? request.as_of : resolve_as_of(settings_);
+  const Day as_of = resolve_as_of(settings_, request.as_of);
   Granularity g = request.granularity.value_or(settings_.granularity);
   // Fail on a bad table name before reading anything.
   const TableDecl &table = require_table(request.table);

@@ -73,7 +73,7 @@ class Engine {
 };
 
 // The long form of the period KPIs (one row per kpi, period, segment) with
-// the comparisons of kpi-spec §11; periods outside [from, to] are left out.
+// the comparisons of docs/kpis.md §2.3; periods outside [from, to] are left out.
 inline constexpr ColumnSpec kKpisColumns[] = {
     {"kpi", ColumnType::text, false},
     {"granularity", ColumnType::text, false},

@@ -1,5 +1,5 @@
-// The long KPI table with its comparisons (kpi-spec §11) and the data-quality
-// table (§12).
+// The long KPI table with its comparisons (docs/kpis.md §2.3) and the data-quality
+// table (§11).
 #include <cmath>
 
 #include "engine/engine.hpp"

@@ -1,4 +1,4 @@
-// Customer activity spells (kpi-spec §3), shared by the flow, support, cost,
+// Customer activity spells (docs/kpis.md §3), shared by the flow, support, cost,
 // cohort and health modules. Computed once per run.
 #pragma once
 

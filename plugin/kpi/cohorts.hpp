@@ -1,4 +1,4 @@
-// Cohort tables (kpi-spec §9): retention and revenue of the customers grouped
+// Cohort tables (docs/kpis.md §9): retention and revenue of the customers grouped
 // by the grid period in which their first activity spell starts.
 #pragma once
 

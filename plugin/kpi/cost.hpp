@@ -1,4 +1,4 @@
-// Retention cost (kpi-spec §8). Costs carry no customer: slot "all" only.
+// Retention cost (docs/kpis.md §8). Costs carry no customer: slot "all" only.
 #pragma once
 
 #include "core/kpi_results.hpp"

@@ -146,7 +146,7 @@ void compute_flow(const KpiContext &ctx, KpiResults &out) {
   KpiMatrix &churn_to_new = out.add("churn_to_new_ratio");
   KpiMatrix &active_ratio = out.add("active_ratio");
   // Subscription mode without a subscriptions source: activity is unknown,
-  // so every flow value stays null (unavailable), never 0 (kpi-spec §1).
+  // so every flow value stays null (unavailable), never 0 (docs/kpis.md §1).
   const bool available = ctx.settings.activity_mode != ActivityMode::subscriptions || ctx.data.present.subscriptions;
   for (std::size_t p = 0; available && p < periods; ++p)
     for (std::size_t s = 0; s < slots; ++s) {

@@ -1,4 +1,4 @@
-// Customer flow (kpi-spec §3): active customers at the edges of each period,
+// Customer flow (docs/kpis.md §3): active customers at the edges of each period,
 // new, reactivated and churned spells, retention, churn, activation.
 #pragma once
 

@@ -11,7 +11,7 @@
 namespace cskpi {
 namespace {
 
-// Window lengths of kpi-spec §10: "recent" = [as_of - 89, as_of], "previous"
+// Window lengths of docs/kpis.md §10: "recent" = [as_of - 89, as_of], "previous"
 // = [as_of - 179, as_of - 90], voice and revenue look back [as_of - 364, as_of].
 constexpr Day kWindow = 90;
 constexpr Day kYear = 365;

@@ -1,4 +1,4 @@
-// Customer health score (kpi-spec §10): one row per customer active on as_of.
+// Customer health score (docs/kpis.md §10): one row per customer active on as_of.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Purchase behaviour, cross-sell and up-sell KPIs (kpi-spec §5), from
+// Purchase behaviour, cross-sell and up-sell KPIs (docs/kpis.md §5), from
 // order_lines: orders, buyers, aov, purchase_frequency, repeat_purchase_rate,
 // interpurchase_days_mean, interpurchase_days_median, cross_sell_rate,
 // cross_sell_revenue, up_sell_rate.

@@ -1,4 +1,4 @@
-// Revenue movements (kpi-spec §4): per customer a value on each side of the
+// Revenue movements (docs/kpis.md §4): per customer a value on each side of the
 // comparison (v0, v1, clamped >= 0) and exactly one movement — new,
 // reactivation, expansion, contraction or churn — summed per period and slot.
 #pragma once

@@ -1,4 +1,4 @@
-// Support (kpi-spec §6): ticket volumes, backlog, resolution and first-response
+// Support (docs/kpis.md §6): ticket volumes, backlog, resolution and first-response
 // times in calendar and business hours, reopen and SLA breach rates, and the
 // ticket_breakdown table ("is everyone calling about the same problem?").
 #pragma once

@@ -1,4 +1,4 @@
-// Voice of the customer (kpi-spec §7): NPS, CSAT and CES per period, and the
+// Voice of the customer (docs/kpis.md §7): NPS, CSAT and CES per period, and the
 // "closing the loop" table of detractors to follow up.
 #pragma once
 

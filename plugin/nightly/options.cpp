@@ -61,7 +61,7 @@ NightlyOptions parse_nightly_options(const std::string &json_text, const Setting
     else if (key == "lookback_periods") o.lookback_periods = parse_lookback(kv.value());
     else throw ConfigError("unknown nightly option '" + key + "' (known: as_of, granularities, lookback_periods)");
   }
-  if (o.as_of == kNoDay) o.as_of = resolve_as_of(settings);
+  o.as_of = resolve_as_of(settings, o.as_of);
   if (o.granularities.empty()) o.granularities.push_back(settings.granularity);
   return o;
 }

@@ -1,4 +1,4 @@
-// The canonical sources of kpi-spec §1, each declared once (canonical.cpp):
+// The canonical sources of docs/kpis.md §1, each declared once (canonical.cpp):
 // its columns with their logical types and nullability, the column that
 // dates its rows, which connection reads it in the two-connection load,
 // where the model records its presence and keeps its rows, and its row
@@ -23,7 +23,7 @@ class RowReader;
 struct Chunk;
 }  // namespace source_detail
 
-// Logical type of a canonical column (kpi-spec §1 "type").
+// Logical type of a canonical column (docs/kpis.md §1 "type").
 enum class ColumnKind { text, date, timestamp, real, integer };
 
 const char *column_kind_name(ColumnKind k);

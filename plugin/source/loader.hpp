@@ -1,6 +1,6 @@
 // The source layer's entry point: reads every source of a profile from a
 // database into the compact model (core/dataset.hpp), applying the data
-// conventions of kpi-spec §1 and the data-quality rules of §12.
+// conventions of docs/kpis.md §1 and the data-quality rules of §11.
 #pragma once
 
 #include <cstdint>

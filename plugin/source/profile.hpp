@@ -1,4 +1,4 @@
-// SQL profiles: one SELECT per canonical source (kpi-spec §1), mapping an ERP's
+// SQL profiles: one SELECT per canonical source (docs/kpis.md §1), mapping an ERP's
 // tables onto the canonical columns. A profile is either built in (embedded
 // from sql/profiles/<name>/ at build time) or a directory given by path:
 //

@@ -2,7 +2,7 @@
 // (source_rows.cpp, named by its declaration in canonical.cpp) works with
 // while the loader streams that source's rows: the model being built, the
 // run's settings, cell readers that apply the calendar and time-zone rules of
-// kpi-spec §1, and the per-source counts of skipped and flagged rows (§12).
+// docs/kpis.md §1, and the per-source counts of skipped and flagged rows (§11).
 #pragma once
 
 #include <array>

@@ -1,7 +1,7 @@
 // One row handler per canonical source (declared in canonical.cpp, which
 // gives each its columns in the order the enums below index them). Every
 // handler applies its skip reasons in a fixed order (null, bad value, out of
-// scale, after as_of, duplicate), then flags kept rows (kpi-spec §12).
+// scale, after as_of, duplicate), then flags kept rows (docs/kpis.md §11).
 #include <cstdint>
 #include <string_view>
 

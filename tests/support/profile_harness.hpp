@@ -29,7 +29,7 @@ namespace cskpi::test {
 // Settings reading `profile` (built-in) from `backend` at `connection`.
 Settings profile_settings(const std::string &backend, const std::string &profile, const std::string &connection = "");
 
-// s with revenue and activity both in subscription mode (kpi-spec §3, §4).
+// s with revenue and activity both in subscription mode (docs/kpis.md §3, §4).
 Settings subscription_mode(Settings s);
 
 // Runs every statement of every list, in order.

@@ -1,4 +1,4 @@
-// Business hours (kpi-spec §6): weekly schedule, holidays, the BR set, DST.
+// Business hours (docs/kpis.md §6): weekly schedule, holidays, the BR set, DST.
 // Every expectation is worked out by hand in the comment beside it.
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Cohort tables (kpi-spec §9). Expectations are computed by hand in the
+// Cohort tables (docs/kpis.md §9). Expectations are computed by hand in the
 // comments; activity is "active on t iff an order day d has d <= t < d + W".
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// Retention cost (kpi-spec §8): retention_cost and crc, slot "all" only.
+// Retention cost (docs/kpis.md §8): retention_cost and crc, slot "all" only.
 #include <catch2/catch.hpp>
 
 #include "core/kpi_results.hpp"

@@ -31,7 +31,7 @@ namespace {
 const char *const kSources[] = {"customers", "order_lines", "invoices", "tickets",
                                 "feedback",  "subscriptions", "retention_costs"};
 
-// kpi-spec §1, in order.
+// docs/kpis.md §1, in order.
 const std::map<std::string, std::vector<std::string>> &canonical_columns() {
   static const std::map<std::string, std::vector<std::string>> m = {
       {"customers", {"customer_id", "name", "created_on", "segment"}},

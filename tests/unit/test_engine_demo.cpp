@@ -1,5 +1,5 @@
 // End to end through the engine on generated demo ERPs: the identities of
-// kpi-spec §3 and §4 for every period, segment and granularity, and the same
+// docs/kpis.md §3 and §4 for every period, segment and granularity, and the same
 // data through SQLite and through PostgreSQL giving identical tables.
 #include <catch2/catch.hpp>
 
@@ -65,7 +65,7 @@ Dataset load_sqlite_demo() {
   return load(db, "sqlite3");
 }
 
-// Clamped invoice revenue per (customer, period): the v of kpi-spec §4,
+// Clamped invoice revenue per (customer, period): the v of docs/kpis.md §4,
 // computed here independently of the revenue module.
 std::map<std::pair<std::uint32_t, int>, double> revenue_by_customer_period(const Dataset &d, const PeriodGrid &g) {
   std::map<std::pair<std::uint32_t, int>, double> rev;

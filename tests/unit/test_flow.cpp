@@ -1,4 +1,4 @@
-// Customer flow (kpi-spec §3): hand-computed cases on tiny datasets, then a
+// Customer flow (docs/kpis.md §3): hand-computed cases on tiny datasets, then a
 // day-by-day brute-force simulation of the definitions as the oracle for a
 // pseudo-random dataset at every granularity.
 #include <catch2/catch.hpp>
@@ -32,19 +32,8 @@ Settings settings_with(int inactivity_days, Granularity g = Granularity::month) 
 }
 
 // Runs compute_flow on a dataset and reads values by KPI, period start, slot.
-struct FlowRun {
-  Fixture fx;
-  KpiResults out;
-  FlowRun(Dataset d, Settings s) : fx(std::move(d), std::move(s)), out(fx.grid, fx.slot_names()) {
-    compute_flow(fx.context(), out);
-  }
-  double operator()(const std::string &kpi, const std::string &period, const std::string &slot = "all") const {
-    const KpiMatrix *m = out.find(kpi);
-    REQUIRE(m != nullptr);
-    int p = fx.grid.index_of(day(period));
-    REQUIRE(p >= 0);
-    return out.get(*m, static_cast<std::size_t>(p), slot_index(out, slot));
-  }
+struct FlowRun : test::FamilyRun {
+  FlowRun(Dataset d, Settings s) : FamilyRun(compute_flow, std::move(d), std::move(s)) {}
 };
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Health score (kpi-spec §10). as_of is 2024-06-30 and every date is written
+// Health score (docs/kpis.md §10). as_of is 2024-06-30 and every date is written
 // as ago(n) = as_of - n days, so the windows read directly:
 //   recent   [as_of - 89, as_of]        = ago(89) .. ago(0)
 //   previous [as_of - 179, as_of - 90]  = ago(179) .. ago(90)

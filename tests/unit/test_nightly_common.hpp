@@ -1,6 +1,6 @@
 // Helpers of the nightly-job tests (test_nightly.cpp: SQLite,
 // test_nightly_pg.cpp: PostgreSQL): a small canonical-layout source database
-// (kpi-spec §1 table names, read by the built-in `canonical` profile),
+// (docs/kpis.md §1 table names, read by the built-in `canonical` profile),
 // configurations, and queries on the snapshot tables.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <catch2/catch.hpp>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
@@ -174,6 +175,20 @@ inline std::optional<double> engine_value(const Table &kpis, const std::string &
     if (k.text[r] == kpi && p.text[r] == period && sg.text[r] == segment)
       return v.null[r] ? std::nullopt : std::optional<double>(v.reals[r]);
   return std::nullopt;
+}
+
+// Each (kpi, period) cell of segment "all" is in the snapshot with the
+// engine's own value.
+inline void check_snapshot_cells(soci::session &s, const Table &kpis,
+                                 const std::vector<std::pair<std::string, std::string>> &cells) {
+  for (const auto &[kpi, period] : cells) {
+    INFO(kpi << " " << period);
+    auto expected = engine_value(kpis, kpi, period);
+    REQUIRE(expected);
+    auto got = snapshot_value(s, kpi, period);
+    REQUIRE(got);
+    CHECK(*got == Approx(*expected).epsilon(1e-12));
+  }
 }
 
 // The engine's tables for the same configuration, computed in memory.

@@ -97,14 +97,7 @@ TEST_CASE("nightly pg: a run fills the snapshot and a rerun replaces it", "[nigh
   const std::vector<std::pair<std::string, std::string>> cells = {
       {"customers_active_end", "2024-05-01"}, {"churn_rate", "2024-05-01"}, {"revenue", "2024-05-01"},
       {"nps", "2024-02-01"}, {"aov", "2024-05-01"}};
-  for (const auto &[kpi, period] : cells) {
-    INFO(kpi << " " << period);
-    auto expected = engine_value(kpis, kpi, period);
-    REQUIRE(expected);
-    auto got = snapshot_value(s, kpi, period);
-    REQUIRE(got);
-    CHECK(*got == Approx(*expected).epsilon(1e-12));
-  }
+  check_snapshot_cells(s, kpis, cells);
   CHECK(snapshot_value(s, "customers_active_end", "2024-06-01", "enterprise") ==
         engine_value(kpis, "customers_active_end", "2024-06-01", "enterprise"));
   // Typed columns: dates are DATE, partial is boolean (as_of ends June: no partial period).

@@ -1,4 +1,4 @@
-// kpi-spec §5 (purchase behaviour, cross-sell, up-sell) on hand-made datasets.
+// docs/kpis.md §5 (purchase behaviour, cross-sell, up-sell) on hand-made datasets.
 // Every expectation is worked out by hand in the comment next to it.
 #include <catch2/catch.hpp>
 

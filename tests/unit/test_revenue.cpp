@@ -1,4 +1,4 @@
-// Revenue movements (kpi-spec §4): hand-computed invoice and subscription
+// Revenue movements (docs/kpis.md §4): hand-computed invoice and subscription
 // cases, then brute-force oracles (per customer and period / per day) on
 // pseudo-random data at every granularity, with the identity
 // sum v1 = sum v0 + new + reactivation + expansion - contraction - churned.
@@ -39,19 +39,8 @@ Settings mode(RevenueMode m, Granularity g = Granularity::month) {
   return s;
 }
 
-struct RevenueRun {
-  Fixture fx;
-  KpiResults out;
-  RevenueRun(Dataset d, Settings s) : fx(std::move(d), std::move(s)), out(fx.grid, fx.slot_names()) {
-    compute_revenue(fx.context(), out);
-  }
-  double operator()(const std::string &kpi, const std::string &period, const std::string &slot = "all") const {
-    const KpiMatrix *m = out.find(kpi);
-    REQUIRE(m != nullptr);
-    int p = fx.grid.index_of(day(period));
-    REQUIRE(p >= 0);
-    return out.get(*m, static_cast<std::size_t>(p), slot_index(out, slot));
-  }
+struct RevenueRun : test::FamilyRun {
+  RevenueRun(Dataset d, Settings s) : FamilyRun(compute_revenue, std::move(d), std::move(s)) {}
 };
 
 // The invoice-mode story, month granularity, as_of 03-15 (March partial):

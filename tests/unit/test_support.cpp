@@ -1,4 +1,4 @@
-// kpi-spec §6 (support: volumes, backlog, TTR/FRT in calendar and business
+// docs/kpis.md §6 (support: volumes, backlog, TTR/FRT in calendar and business
 // hours, reopen and SLA breach rates, tickets per 100 active, ticket_breakdown)
 // on hand-made datasets. Every expectation is worked out by hand beside it.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// kpi-spec §7 (voice of the customer: NPS, CSAT, CES, detractor follow-ups)
+// docs/kpis.md §7 (voice of the customer: NPS, CSAT, CES, detractor follow-ups)
 // on hand-made datasets. Every expectation is worked out by hand beside it.
 #include <catch2/catch.hpp>
 

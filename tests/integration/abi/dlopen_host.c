@@ -11,15 +11,8 @@
 #include <string.h>
 
 #include "cskpi.h"
+#include "host_check.h"
 
-static int failures = 0;
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                    \
-    }                                                                \
-  } while (0)
 
 static const char *kSchema =
     "CREATE TABLE customers(customer_id TEXT, name TEXT, created_on DATE, segment TEXT);"
@@ -31,17 +24,6 @@ static const char *kSchema =
     "('o2','c2','2024-01-20','p1','tools',80),('o3','c1','2024-02-05','p1','tools',120),"
     "('o4','c3','2024-02-07','p3','garden',200);";
 
-static int make_db(const char *path) {
-  sqlite3 *db = NULL;
-  char *err = NULL;
-  remove(path);
-  if (sqlite3_open(path, &db) != SQLITE_OK) return 0;
-  int ok = sqlite3_exec(db, kSchema, NULL, NULL, &err) == SQLITE_OK;
-  if (!ok) fprintf(stderr, "sqlite: %s\n", err);
-  sqlite3_free(err);
-  sqlite3_close(db);
-  return ok;
-}
 
 /* The value of kpi for period_start and segment "all", NaN when absent. */
 static double kpi_value(const cskpi_api *api, const cskpi_result *r, const char *kpi, const char *period) {
@@ -97,7 +79,7 @@ int main(int argc, char **argv) {
 
   char db[1024], config[2048];
   snprintf(db, sizeof db, "%s/abi-host.sqlite", argv[2]);
-  CHECK(make_db(db));
+  CHECK(make_db(db, kSchema));
   snprintf(config, sizeof config,
            "{\"source\":{\"backend\":\"sqlite3\",\"connection\":\"db=%s\",\"profile\":\"canonical\"},"
            "\"as_of\":\"2024-02-29\"}", db);

@@ -16,15 +16,8 @@
 #include <string.h>
 
 #include "cskpi.h"
+#include "host_check.h"
 
-static int failures = 0;
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                              \
-    }                                                                          \
-  } while (0)
 
 static int contains(const char *text, const char *part) { return text && strstr(text, part) != NULL; }
 
@@ -35,17 +28,6 @@ static const char *kSchema =
     "INSERT INTO order_lines VALUES ('o1','c1','2024-01-10','p1','tools',100),('o2','c2','2024-01-20','p1','tools',80),"
     "('o3','c1','2024-02-05','p1','tools',120);";
 
-static int make_db(const char *path) {
-  sqlite3 *db = NULL;
-  char *err = NULL;
-  remove(path);
-  if (sqlite3_open(path, &db) != SQLITE_OK) return 0;
-  int ok = sqlite3_exec(db, kSchema, NULL, NULL, &err) == SQLITE_OK;
-  if (!ok) fprintf(stderr, "sqlite: %s\n", err);
-  sqlite3_free(err);
-  sqlite3_close(db);
-  return ok;
-}
 
 static char config[2048], target_config[4096];
 
@@ -386,7 +368,7 @@ int main(int argc, char **argv) {
   snprintf(db, sizeof db, "%s/misuse-host.sqlite", argv[1]);
   snprintf(target, sizeof target, "%s/misuse-host-target.sqlite", argv[1]);
   remove(target);
-  if (!make_db(db)) return 1;
+  if (!make_db(db, kSchema)) return 1;
   snprintf(config, sizeof config,
            "{\"source\":{\"backend\":\"sqlite3\",\"connection\":\"db=%s\",\"profile\":\"canonical\"},"
            "\"as_of\":\"2024-02-29\"}", db);
