@@ -16,6 +16,7 @@ inline constexpr const char *negative_duration = "negative_duration";
 inline constexpr const char *score_out_of_scale = "score_out_of_scale";
 inline constexpr const char *after_as_of = "dated_after_as_of";
 inline constexpr const char *duplicate_id = "duplicate_id";
+inline constexpr const char *too_few_repeat_buyers = "too_few_repeat_buyers";  // no CLV fit (docs/kpis.md §13.6)
 inline constexpr const char *bad_value = "bad_value";  // unparseable or unknown enum value (e.g. kind)
 }  // namespace reason
 

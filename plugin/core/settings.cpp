@@ -188,7 +188,7 @@ void parse_health(const json::object &o, HealthSettings &h) {
   check_keys(o, {"weights", "healthy_min", "attention_min", "support_divisor", "voice_none", "voice_passive"}, "health.");
   if (auto *v = o.if_contains("weights")) {
     const auto &w = as_object(*v, "health.weights");
-    check_keys(w, {"recency", "frequency", "monetary", "support", "voice", "payment"}, "health.weights.");
+    check_keys(w, {"recency", "frequency", "monetary", "support", "voice", "payment", "p_alive"}, "health.weights.");
     auto weight = [&](const char *name, double &out) {
       if (auto *x = w.if_contains(name)) out = as_number_in(*x, std::string("health.weights.") + name, 0, 1);
     };
@@ -198,6 +198,7 @@ void parse_health(const json::object &o, HealthSettings &h) {
     weight("support", h.w_support);
     weight("voice", h.w_voice);
     weight("payment", h.w_payment);
+    weight("p_alive", h.w_p_alive);
   }
   if (auto *v = o.if_contains("healthy_min")) h.healthy_min = as_number_in(*v, "health.healthy_min", 0, 100);
   if (auto *v = o.if_contains("attention_min")) h.attention_min = as_number_in(*v, "health.attention_min", 0, 100);
@@ -205,6 +206,31 @@ void parse_health(const json::object &o, HealthSettings &h) {
   if (auto *v = o.if_contains("voice_none")) h.voice_none = as_number_in(*v, "health.voice_none", 0, 100);
   if (auto *v = o.if_contains("voice_passive")) h.voice_passive = as_number_in(*v, "health.voice_passive", 0, 100);
   if (h.attention_min > h.healthy_min) throw ConfigError("health.attention_min must not exceed health.healthy_min");
+}
+
+// One of two words: returns whether it is `second`.
+bool choice(const json::value &v, const std::string &key, const char *first, const char *second) {
+  std::string word = as_string(v, key);
+  if (word != first && word != second)
+    throw ConfigError("configuration key '" + key + "' must be " + first + " or " + second + " (got '" + word + "')");
+  return word == second;
+}
+
+// docs/kpis.md §13 and docs/configuration.md "clv".
+void parse_clv(const json::object &o, ClvSettings &c) {
+  check_keys(o, {"time_unit", "horizon_days", "months", "discount_rate", "holdout_days", "forecast_periods",
+                 "min_customers", "at_risk_below", "fit", "cohorts"},
+             "clv.");
+  if (auto *v = o.if_contains("time_unit")) c.days_per_unit = choice(*v, "clv.time_unit", "week", "day") ? 1 : 7;
+  if (auto *v = o.if_contains("horizon_days")) c.horizon_days = as_int(*v, "clv.horizon_days", 1, 3650);
+  if (auto *v = o.if_contains("months")) c.months = as_int(*v, "clv.months", 1, 120);
+  if (auto *v = o.if_contains("discount_rate")) c.discount_rate = as_number_in(*v, "clv.discount_rate", 0, 1);
+  if (auto *v = o.if_contains("holdout_days")) c.holdout_days = as_int(*v, "clv.holdout_days", 1, 3650);
+  if (auto *v = o.if_contains("forecast_periods")) c.forecast_periods = as_int(*v, "clv.forecast_periods", 1, 120);
+  if (auto *v = o.if_contains("min_customers")) c.min_customers = as_int(*v, "clv.min_customers", 2, 100000000);
+  if (auto *v = o.if_contains("at_risk_below")) c.at_risk_below = as_number_in(*v, "clv.at_risk_below", 0, 1);
+  if (auto *v = o.if_contains("fit")) c.by_segment = choice(*v, "clv.fit", "overall", "segment");
+  if (auto *v = o.if_contains("cohorts")) c.sbg_pooled = choice(*v, "clv.cohorts", "each", "pooled");
 }
 
 void parse_mode(const json::object &root, const char *key, bool &subscriptions, const char *other) {
@@ -234,7 +260,7 @@ Settings parse_settings(const std::string &json_text) {
   check_keys(o,
              {"source", "target", "timezone", "timestamps", "as_of", "granularity", "inactivity_days",
               "activation_days", "upsell_threshold", "csat_scale", "ces_scale", "activity", "revenue", "sla_hours",
-              "calendar", "health"},
+              "calendar", "health", "clv"},
              "");
   Settings s;
   default_week(s.calendar);
@@ -285,6 +311,7 @@ Settings parse_settings(const std::string &json_text) {
   }
   if (auto *v = o.if_contains("calendar")) parse_calendar(as_object(*v, "calendar"), s.calendar);
   if (auto *v = o.if_contains("health")) parse_health(as_object(*v, "health"), s.health);
+  if (auto *v = o.if_contains("clv")) parse_clv(as_object(*v, "clv"), s.clv);
   return s;
 }
 

@@ -45,6 +45,21 @@ struct HealthSettings {
   double healthy_min = 70, attention_min = 40;
   int support_divisor = 10;          // score = 1 - (n + 2 o) / support_divisor
   double voice_none = 50, voice_passive = 60;
+  double w_p_alive = 0;              // the BG/NBD P(alive) component (docs/kpis.md §13); off by default
+};
+
+// The customer-base models of docs/kpis.md §13 ("clv" in the configuration).
+struct ClvSettings {
+  int days_per_unit = 7;             // "time_unit": week (7) or day (1)
+  int horizon_days = 90;             // expected purchases over the next horizon_days
+  int months = 12;                   // CLV horizon
+  double discount_rate = 0.01;       // monthly
+  int holdout_days = 180;            // clv_validation: the last holdout_days are the holdout
+  int forecast_periods = 12;         // cohort_forecast: periods projected past the last observed
+  int min_customers = 100;           // fewer repeat buyers: no fit (converged = false)
+  double at_risk_below = 0.3;        // "alive but slipping": P(alive) below this
+  bool by_segment = false;           // "fit": overall (default) or segment
+  bool sbg_pooled = false;           // "cohorts": each (one sBG per cohort, default) or pooled
 };
 
 struct Settings {
@@ -73,6 +88,7 @@ struct Settings {
   std::map<std::string, double> sla_hours;  // priority -> target hours; "default" key
   WorkCalendar calendar;
   HealthSettings health;
+  ClvSettings clv;
 };
 
 // Parses the configuration JSON text. Throws ConfigError naming the key.

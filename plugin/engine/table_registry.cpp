@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "engine/engine.hpp"
 #include "kpi/activity.hpp"
+#include "kpi/clv.hpp"
 #include "kpi/cohorts.hpp"
 #include "kpi/health.hpp"
 #include "kpi/movements.hpp"
@@ -34,8 +35,19 @@ constexpr TableDecl kTables[] = {
     {&kDetractorFollowupsTable, per_granularity, kpi_context, "cskpi_detractor_followup", "§7.3",
      [](const TableCall &c) { return detractor_followups_table(*c.ctx); }},
     {&kDataQualityTable, as_of, dataset, "cskpi_data_quality", "§11.1",
-     [](const TableCall &c) { return data_quality_table(*c.data); }},
+     [](const TableCall &c) {
+       Table t = data_quality_table(*c.data);
+       append_clv_quality(t, *c.data, c.settings);  // docs/kpis.md §13.6
+       return t;
+     }},
     {&kSourcesTable, as_of, dataset, nullptr, "§11.2", [](const TableCall &c) { return sources_table(*c.data); }},
+    {&kClvTable, as_of, dataset, "cskpi_clv", "§13.7", [](const TableCall &c) { return clv_table(*c.data, c.settings); }},
+    {&kClvModelTable, as_of, dataset, "cskpi_clv_model", "§13.8",
+     [](const TableCall &c) { return clv_model_table(*c.data, c.settings); }},
+    {&kClvValidationTable, as_of, dataset, "cskpi_clv_validation", "§13.10",
+     [](const TableCall &c) { return clv_validation_table(*c.data, c.settings); }},
+    {&kCohortForecastTable, per_granularity, kpi_context, "cskpi_cohort_forecast", "§13.11",
+     [](const TableCall &c) { return cohort_forecast_table(*c.ctx); }},
     // Reads each source on its own (at most `limit` rows), not the model.
     {&kProfileCheckTable, as_of, source, nullptr, "cli.md",
      [](const TableCall &c) { return profile_check_table(c.settings, c.limit, c.as_of); }},

@@ -8,11 +8,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace cskpi::clv {
+
+// Runs body(begin, end, slot) over [0, n) split into at most `threads`
+// ranges, one thread each (slot 0 on the caller's): the likelihoods and the
+// scoring use every core (docs/kpis.md §13.4). Small n stays on one thread.
+void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t, std::size_t, int)> &body);
 
 // One fitted model: parameters in the model's order, maximised
 // log-likelihood, and whether the optimum can be trusted (reason when not).

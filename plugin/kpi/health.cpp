@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/stats.hpp"
+#include "kpi/clv.hpp"
 
 namespace cskpi {
 namespace {
@@ -163,7 +164,7 @@ std::vector<int> latest_nps(const Dataset &data) {
 
 // ---- assembling the score --------------------------------------------------
 
-enum Component { recency, frequency, monetary, support, voice, payment, kComponents };
+enum Component { recency, frequency, monetary, support, voice, payment, p_alive, kComponents };
 
 struct Scored {
   std::uint32_t customer;
@@ -177,7 +178,8 @@ struct Scored {
 // renormalises the others. Rounded to 1e-9 so that sums of weights such as
 // 0.3 + 0.15 + ... land exactly on a band threshold when they should.
 double weighted_score(const std::array<double, kComponents> &part, const HealthSettings &h) {
-  const std::array<double, kComponents> w{h.w_recency, h.w_frequency, h.w_monetary, h.w_support, h.w_voice, h.w_payment};
+  const std::array<double, kComponents> w{h.w_recency, h.w_frequency, h.w_monetary, h.w_support,
+                                          h.w_voice,   h.w_payment,   h.w_p_alive};
   double sum = 0, weight = 0;
   for (std::size_t i = 0; i < part.size(); ++i) {
     if (std::isnan(part[i])) continue;
@@ -209,7 +211,8 @@ Table write_table(const KpiContext &ctx, const std::vector<Scored> &rows) {
   Table t(kHealthTable);
   const std::size_t id = t.column_index("customer_id"), segment = t.column_index("segment"),
                     score = t.column_index("score"), band = t.column_index("band");
-  static const char *const names[kComponents] = {"recency", "frequency", "monetary", "support", "voice", "payment"};
+  static const char *const names[kComponents] = {"recency", "frequency", "monetary", "support",
+                                                 "voice",   "payment",   "p_alive"};
   std::array<std::size_t, kComponents> part{};
   for (std::size_t i = 0; i < part.size(); ++i) part[i] = t.column_index(names[i]);
   const std::size_t revenue = t.column_index("revenue_365d"), since = t.column_index("days_since_last_order");
@@ -240,6 +243,8 @@ Table health_table(const KpiContext &ctx) {
   InvoiceSignals inv = has.invoices ? invoice_signals(data) : InvoiceSignals{};
   TicketSignals tic = has.tickets ? ticket_signals(data) : TicketSignals{};
   std::vector<int> nps = has.feedback ? latest_nps(data) : std::vector<int>{};
+  // The BG/NBD fit only runs when its component counts (docs/kpis.md §10.3).
+  std::vector<double> alive = h.w_p_alive > 0 ? p_alive_by_customer(data, ctx.settings) : std::vector<double>{};
 
   std::vector<Scored> rows;
   std::vector<double> gaps;  // scratch, reused across customers
@@ -261,6 +266,7 @@ Table health_table(const KpiContext &ctx) {
     }
     if (has.tickets) r.part[support] = support_score(tic.opened_recent[c], tic.open_now[c], h.support_divisor);
     if (has.feedback) r.part[voice] = voice_score(nps[c], h);
+    if (!alive.empty()) r.part[p_alive] = 100 * alive[c];  // NaN (null) without a converged fit
     r.score = weighted_score(r.part, h);
     rows.push_back(r);
   }

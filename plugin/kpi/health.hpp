@@ -15,6 +15,8 @@ namespace cskpi {
 //   band (text)       healthy (score >= healthy_min), attention (>= attention_min), at_risk
 //   recency, frequency, monetary, support, voice, payment (real, 0..100;
 //                     null when the component's source is absent)
+//   p_alive (real)    100 P(alive) of the BG/NBD fit (docs/kpis.md §13); null
+//                     unless health.weights.p_alive > 0, or without a converged fit
 //   revenue_365d (real)            invoice revenue in [as_of - 364, as_of]; null without invoices
 //   days_since_last_order (int64)  as_of - last order day; null without any order
 inline constexpr ColumnSpec kHealthColumns[] = {
@@ -28,6 +30,7 @@ inline constexpr ColumnSpec kHealthColumns[] = {
     {"support", ColumnType::real, true},
     {"voice", ColumnType::real, true},
     {"payment", ColumnType::real, true},
+    {"p_alive", ColumnType::real, true},
     {"revenue_365d", ColumnType::real, true},
     {"days_since_last_order", ColumnType::int64, true}};
 inline constexpr TableSchema kHealthTable{"health", kHealthColumns};

@@ -76,15 +76,17 @@ TEST_CASE("health: columns", "[health]") {
   orders(b, "A", {10});
   Table t = health(b);
   CHECK(t.name() == "health");
-  const char *names[] = {"customer_id", "segment", "score", "band", "recency", "frequency", "monetary",
-                         "support", "voice", "payment", "revenue_365d", "days_since_last_order"};
-  REQUIRE(t.column_count() == 12);
-  for (std::size_t i = 0; i < 12; ++i) CHECK(t.column(i).name == names[i]);
+  const char *names[] = {"customer_id", "segment", "score",   "band",         "recency",
+                         "frequency",   "monetary", "support", "voice",        "payment",
+                         "p_alive",     "revenue_365d",        "days_since_last_order"};
+  REQUIRE(t.column_count() == 13);
+  for (std::size_t i = 0; i < 13; ++i) CHECK(t.column(i).name == names[i]);
   CHECK(t.column(0).type == ColumnType::text);
   CHECK(t.column(2).type == ColumnType::real);
   CHECK(t.column(3).type == ColumnType::text);
-  for (std::size_t i = 4; i <= 10; ++i) CHECK(t.column(i).type == ColumnType::real);
-  CHECK(t.column(11).type == ColumnType::int64);
+  for (std::size_t i = 4; i <= 11; ++i) CHECK(t.column(i).type == ColumnType::real);
+  CHECK(t.column(12).type == ColumnType::int64);
+  CHECK(null(t, "A", "p_alive"));  // its weight is 0 by default: not computed
   CHECK(text(t, "A", "segment") == "unassigned");
 }
 

@@ -139,6 +139,9 @@ TEST_CASE("nightly sqlite: a run fills every snapshot table with the engine's va
   CHECK(counts[6] == static_cast<long long>(engine_table(f.config(), "data_quality").row_count()));
   CHECK(counts[7] == static_cast<long long>(engine_table(f.config(), "customer_movements").row_count()));
   CHECK(counts[7] > 0);
+  CHECK(counts[8] == static_cast<long long>(engine_table(f.config(), "clv").row_count()));
+  CHECK(counts[9] == 2);  // one overall fit: bgnbd and gamma_gamma
+  CHECK(counts[10] == static_cast<long long>(engine_table(f.config(), "clv_validation").row_count()));
   long long table_rows = 0;
   for (std::size_t i = 1; i < counts.size(); ++i) table_rows += counts[i];
   CHECK(table_rows == r.table_rows);

@@ -138,7 +138,8 @@ inline std::vector<long long> snapshot_counts(soci::session &s, const std::strin
   std::vector<long long> out;
   for (const char *t : {"cskpi_kpi_value", "cskpi_cohort_retention", "cskpi_cohort_revenue", "cskpi_ticket_breakdown",
                         "cskpi_health", "cskpi_detractor_followup", "cskpi_data_quality",
-                        "cskpi_customer_movement"})
+                        "cskpi_customer_movement", "cskpi_clv", "cskpi_clv_model", "cskpi_clv_validation",
+                        "cskpi_cohort_forecast"})
     out.push_back(count(s, std::string("SELECT count(*) FROM ") + t + " WHERE as_of = '" + as_of + "'"));
   return out;
 }
