@@ -457,6 +457,31 @@ Table cohort_forecast_table(const KpiContext &ctx) {
   return t;
 }
 
+Table alive_but_slipping(const Table &clv, double at_risk_below) {
+  const Column &pa = clv.column(clv.column_index("p_alive")), &x = clv.column(clv.column_index("x")),
+               &m = clv.column(clv.column_index("monetary")), &id = clv.column(clv.column_index("customer_id"));
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < clv.row_count(); ++r)
+    if (!pa.null[r] && pa.reals[r] < at_risk_below) rows.push_back(r);
+  // x = 0 has P(alive) = 1, so every listed row has a monetary value.
+  auto revenue = [&](std::size_t r) { return m.null[r] ? 0.0 : static_cast<double>(x.ints[r]) * m.reals[r]; };
+  std::sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
+    const double ra = revenue(a), rb = revenue(b);
+    return ra != rb ? ra > rb : id.text[a] < id.text[b];
+  });
+  Table out(kClvTable);
+  for (std::size_t c = 0; c < clv.column_count(); ++c) {
+    const Column &from = clv.column(c);
+    for (std::size_t r : rows) {
+      if (from.null[r]) out.push_null(c);
+      else if (from.type == ColumnType::real) out.push_real(c, from.reals[r]);
+      else if (from.type == ColumnType::int64) out.push_int(c, from.ints[r]);
+      else out.push_text(c, from.text[r]);
+    }
+  }
+  return out;
+}
+
 void append_clv_quality(Table &dq, const Dataset &data, const Settings &s) {
   std::vector<RfmRow> rows = rfm_summary(data, data.as_of);
   if (rows.empty()) return;

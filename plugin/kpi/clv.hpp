@@ -116,6 +116,11 @@ inline constexpr ColumnSpec kCohortForecastColumns[] = {
 inline constexpr TableSchema kCohortForecastTable{"cohort_forecast", kCohortForecastColumns};
 Table cohort_forecast_table(const KpiContext &ctx);
 
+// The report's "alive but slipping" list (docs/kpis.md §13.12): the rows of
+// a clv table whose P(alive) is below at_risk_below, the highest repeat
+// revenue (x · monetary) first, ties by customer_id.
+Table alive_but_slipping(const Table &clv, double at_risk_below);
+
 // The data-quality row of §13.6: order_lines / too_few_repeat_buyers when a
 // fit was refused for thin data (rows: the repeat buyers it had).
 void append_clv_quality(Table &data_quality, const Dataset &data, const Settings &s);

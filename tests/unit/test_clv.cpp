@@ -458,3 +458,26 @@ TEST_CASE("cohort_forecast pooled: one sBG for all cohorts recovers the simulate
   CHECK(std::fabs(be - 4.0) < 4 * se_b);
   CHECK(se_a < 0.3 * 1.2);
 }
+
+TEST_CASE("Alive but slipping: P(alive) below clv.at_risk_below, highest repeat revenue first") {
+  Dataset d = simulate_clv_dataset(5000, ClvTruth{}, 23);
+  Table t = clv_table(d, Settings{});
+  Table list = alive_but_slipping(t, 0.3);
+  REQUIRE(list.row_count() > 0);
+  CHECK(list.column_count() == t.column_count());
+  // Exactly the rows below the threshold, each copied whole.
+  std::size_t below = 0;
+  for (std::size_t r = 0; r < t.row_count(); ++r) below += !is_null(t, r, "p_alive") && real(t, r, "p_alive") < 0.3;
+  CHECK(list.row_count() == below);
+  double prev = INFINITY;
+  for (std::size_t r = 0; r < list.row_count(); ++r) {
+    CHECK(real(list, r, "p_alive") < 0.3);
+    const double revenue = static_cast<double>(list.column(col(list, "x")).ints[r]) * real(list, r, "monetary");
+    CHECK(revenue <= prev);
+    prev = revenue;
+    const std::size_t o = row_of(t, list.column(col(list, "customer_id")).text[r]);
+    CHECK(real(list, r, "clv") == real(t, o, "clv"));
+    CHECK(list.column(col(list, "segment")).text[r] == t.column(col(t, "segment")).text[o]);
+  }
+  CHECK(alive_but_slipping(t, 0).row_count() == 0);
+}
