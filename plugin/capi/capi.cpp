@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 
@@ -226,7 +228,12 @@ CSKPI_API const char *cskpi_version(void) { return CSKPI_VERSION_STRING; }
 CSKPI_API int cskpi_abi_version(void) { return CSKPI_ABI_VERSION; }
 
 CSKPI_API const char *cskpi_status_name(cskpi_status status) {
-  switch (status) {
+  // A C host may pass any int here (C does not confine an enum to its
+  // values), and in C++ loading an out-of-range value as the enum is
+  // undefined: read the bits as the underlying integer first.
+  std::underlying_type_t<cskpi_status> code;
+  std::memcpy(&code, &status, sizeof code);
+  switch (code) {
     case CSKPI_OK: return "CSKPI_OK";
     case CSKPI_ERROR: return "CSKPI_ERROR";
     case CSKPI_MISUSE: return "CSKPI_MISUSE";

@@ -803,6 +803,18 @@ std::string profile_error(Db &db, const Profile &p) {
   return "(no ProfileError)";
 }
 
+// Whether this build runs under AddressSanitizer (gcc's macro, clang's feature).
+#if defined(__SANITIZE_ADDRESS__)
+#define CSKPI_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CSKPI_TEST_ASAN 1
+#endif
+#endif
+#ifndef CSKPI_TEST_ASAN
+#define CSKPI_TEST_ASAN 0
+#endif
+
 // Peak resident memory of this process so far (VmHWM), in kB.
 long peak_rss_kb() {
   std::ifstream status("/proc/self/status");
@@ -1214,7 +1226,13 @@ TEST_CASE("MariaDB: rows are streamed: client memory does not grow with the resu
   }
   long buffered = peak_rss_kb() - before;
   INFO("peak RSS growth: streamed " << streamed << " kB, SOCI buffered " << buffered << " kB");
+#if CSKPI_TEST_ASAN
+  // AddressSanitizer keeps freed chunks in quarantine, so the streamed load's
+  // short-lived buffers stay resident: only the comparison holds there.
+  CHECK(streamed * 4 < buffered);
+#else
   CHECK(streamed < 4 * 1024);
+#endif
   CHECK(buffered > 16 * 1024);
 }
 
