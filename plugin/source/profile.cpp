@@ -170,6 +170,12 @@ Profile assemble(const std::string &name, const std::vector<ProfileText> &files,
     std::string filled;
     for (std::size_t i = 0; i < text.size(); ++i) {
       if (std::size_t n = placeholder_at(text, i, ph)) {
+        // '{{{{x}}}}' would become '{{value}}': a placeholder made by the
+        // substitution, which nobody wrote. Braces glued to a placeholder
+        // are refused instead of guessed at.
+        if ((i > 0 && text[i - 1] == '{') || (i + n < text.size() && text[i + n] == '}'))
+          throw ProfileError("profile '" + name + "', file '" + e.file->path + "': placeholder {{" + std::string(ph) +
+                             "}} touches another brace; put a space or a quote between them");
         auto v = values.find(std::string(ph));
         if (v == values.end())
           throw ProfileError("profile '" + name + "', file '" + e.file->path + "': placeholder {{" + std::string(ph) +

@@ -53,7 +53,9 @@ case $step in
     # New inputs go to the build tree's corpus; the checked-in one is read.
     # A crash leaves its input in artifacts/: add it to tests/fuzz/corpus/$target
     # with the fix, so fuzz_corpus_$target replays it on every run.
+    # libFuzzer's own failure exit code is 77, ctest's "skipped": say 1.
     "$out/tests/fuzz/fuzz_$target" -max_total_time="${CSKPI_FUZZ_SECONDS:-30}" -timeout=10 -rss_limit_mb=2048 \
+      -error_exitcode=1 \
       -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" "$src/tests/fuzz/corpus/$target"
     ;;
   tsan)

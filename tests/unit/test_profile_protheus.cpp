@@ -308,6 +308,12 @@ TEST_CASE("profile placeholders: defaults, source.parameters, and the errors tha
   Profile e = load_profile((dir.path / "e").string(), "postgresql");
   CHECK(e.requires_relations.at("tickets") == std::vector<std::string>{"t_1", "\"odd-name\""});
   CHECK(e.requires_relations.count("customers") == 0);
+  // '{{{{company}}}}' would become '{{A1}}', a placeholder nobody wrote
+  // (found by fuzzing, tests/fuzz/corpus/profile/crash-glued-braces).
+  dir.write("f/customers.sql", "SELECT '{{{{company}}}}' FROM c");
+  dir.write("f/order_lines.sql", "SELECT 1");
+  CHECK_THROWS_WITH(load_profile((dir.path / "f").string(), "postgresql", {.parameters = {{"company", "A1"}}}),
+                    Catch::Contains("placeholder {{company}} touches another brace"));
 
   // Configuration: names and values are plain words, under "source" only.
   CHECK(parse_settings(R"({"source": {"parameters": {"suffix": "020"}}})").source_parameters.at("suffix") == "020");
