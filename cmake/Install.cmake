@@ -4,6 +4,8 @@
 #   libcskpi-dev   cskpi.h, the libcskpi.so link, cskpi.pc, the CMake package
 #   cskpi          the cskpi command, its man page, the documentation
 #   python3-cskpi  the ctypes binding (hosts/python/cskpi.py)
+#   tryton-modules-cskpi  the Tryton 6.0 module (hosts/tryton/cskpi), in
+#                  trytond's own modules directory
 # Every package also gets its Debian copyright and changelog under
 # share/doc/<package>/ (Debian policy 12.5 and 12.7).
 
@@ -64,8 +66,14 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR
 # ---- the Python binding: one module, importable by Debian's python3
 install(FILES ${PROJECT_SOURCE_DIR}/hosts/python/cskpi.py DESTINATION ${CSKPI_INSTALL_PYTHONDIR} COMPONENT python3-cskpi)
 
+# ---- the Tryton module, where Debian's trytond looks for modules
+# (trytond/modules/<name>, as the tryton-modules-* packages install them)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/hosts/tryton/cskpi
+  DESTINATION ${CSKPI_INSTALL_PYTHONDIR}/trytond/modules COMPONENT tryton-modules-cskpi
+  PATTERN __pycache__ EXCLUDE)
+
 # ---- Debian copyright and changelog of every package
-set(CSKPI_PACKAGES libcskpi1 libcskpi-dev cskpi python3-cskpi)
+set(CSKPI_PACKAGES libcskpi1 libcskpi-dev cskpi python3-cskpi tryton-modules-cskpi)
 set(CSKPI_DEB_RELEASE 1)
 set(CSKPI_DEB_VERSION "${PROJECT_VERSION}-${CSKPI_DEB_RELEASE}")
 configure_file(${PROJECT_SOURCE_DIR}/packaging/deb/changelog.in ${PROJECT_BINARY_DIR}/deb/changelog.Debian @ONLY)

@@ -27,6 +27,22 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # The command links libcskpi.so.1 from the libcskpi1 package being built.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR}/plugin)
 
+# Python packages: byte-compiled on install, their .pyc removed before
+# removal (packaging/deb/python, as dh_python3 does).
+function(cskpi_python_maintainer_scripts package)
+  string(TOUPPER ${package} component)
+  set(PACKAGE ${package})
+  foreach(script postinst prerm)
+    configure_file(${PROJECT_SOURCE_DIR}/packaging/deb/python/${script}.in
+      ${PROJECT_BINARY_DIR}/deb/${package}/${script} @ONLY
+      FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  endforeach()
+  set(CPACK_DEBIAN_${component}_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_BINARY_DIR}/deb/${package}/postinst ${PROJECT_BINARY_DIR}/deb/${package}/prerm PARENT_SCOPE)
+endfunction()
+cskpi_python_maintainer_scripts(python3-cskpi)
+cskpi_python_maintainer_scripts(tryton-modules-cskpi)
+
 set(cskpi_exact "libcskpi1 (= ${CSKPI_DEB_VERSION})")
 set(cskpi_at_least "libcskpi1 (>= ${CSKPI_DEB_VERSION})")
 
@@ -69,5 +85,20 @@ set(CPACK_DEBIAN_PYTHON3-CSKPI_PACKAGE_DEPENDS "python3:any, ${cskpi_at_least}")
 set(CPACK_COMPONENT_PYTHON3-CSKPI_DESCRIPTION "customer-success KPIs for ERPs - Python 3 binding
 The cskpi module (ctypes over libcskpi) for Python ERPs such as Tryton and
 for scripts: cskpi.Engine(config).compute(table=...) and .nightly().")
+
+set(CPACK_DEBIAN_TRYTON-MODULES-CSKPI_PACKAGE_NAME tryton-modules-cskpi)
+set(CPACK_DEBIAN_TRYTON-MODULES-CSKPI_PACKAGE_SECTION python)
+set(CPACK_DEBIAN_TRYTON-MODULES-CSKPI_PACKAGE_ARCHITECTURE all)
+set(CPACK_DEBIAN_TRYTON-MODULES-CSKPI_PACKAGE_SHLIBDEPS OFF)
+set(CPACK_DEBIAN_TRYTON-MODULES-CSKPI_PACKAGE_DEPENDS
+  "python3:any, python3-cskpi (>= ${CSKPI_DEB_VERSION}), tryton-server (>= 6.0), tryton-server (<< 6.1), tryton-modules-party, tryton-modules-sale")
+set(CPACK_DEBIAN_TRYTON-MODULES-CSKPI_PACKAGE_RECOMMENDS "tryton-modules-sale-complaint")
+set(CPACK_DEBIAN_TRYTON-MODULES-CSKPI_PACKAGE_SUGGESTS "tryton-modules-sale-subscription")
+set(CPACK_COMPONENT_TRYTON-MODULES-CSKPI_DESCRIPTION "customer-success KPIs for ERPs - Tryton module
+The cskpi module for Tryton 6.0: a Customer Success menu with KPIs per
+period and segment, customer health, detractor follow-ups, ticket
+breakdown, cohort retention and customer movements, a health page on the
+party form, a KPI report and a scheduled nightly job computing them from
+the Tryton database itself.")
 
 include(CPack)

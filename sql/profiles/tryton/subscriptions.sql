@@ -1,4 +1,6 @@
 -- Tryton 6.0 profile: subscriptions
+-- cskpi:requires sale_subscription, sale_subscription_line, sale_subscription_recurrence_rule
+-- (module sale_subscription: without it the source is absent, not an error)
 -- One row per line of the subscriptions that run or ran: sale_subscription
 -- state 'running' or 'closed' (draft and quotation never ran; cancelled
 -- ones were cancelled before running). Lines have their own start and end

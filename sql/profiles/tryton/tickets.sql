@@ -1,4 +1,6 @@
 -- Tryton 6.0 profile: tickets
+-- cskpi:requires sale_complaint, sale_complaint_type
+-- (module sale_complaint: without it the source is absent, not an error)
 -- Customer complaints (sale_complaint module): Tryton has no helpdesk, and
 -- complaints are its record of customers' problems. Cancelled complaints
 -- (withdrawn or entered by mistake) are left out.

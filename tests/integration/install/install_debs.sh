@@ -9,7 +9,7 @@
 set -euo pipefail
 build=$1 work=$2
 here=$(cd "$(dirname "$0")" && pwd)
-packages=(libcskpi1 libcskpi-dev cskpi python3-cskpi)
+packages=(libcskpi1 libcskpi-dev cskpi python3-cskpi tryton-modules-cskpi)
 say() { echo "[install_debs $(date +%T)] $*"; }
 
 SUDO=()
@@ -51,6 +51,7 @@ need() {  # need PACKAGE DEPENDENCY: the Depends of PACKAGE names DEPENDENCY
 }
 need libcskpi1 libc6; need libcskpi1 libstdc++6; need libcskpi1 'libsoci-core4\.0'; need libcskpi1 tzdata
 need cskpi libcskpi1; need cskpi libpq5; need libcskpi-dev libcskpi1; need python3-cskpi libcskpi1
+need tryton-modules-cskpi python3-cskpi; need tryton-modules-cskpi tryton-server
 
 say "lintian"
 # --fail-on error: warnings are printed but do not fail the test.
@@ -70,11 +71,25 @@ done
 
 "$here/check_host.sh" system "$here" "$work/check"
 
+say "the Tryton module, where Debian's trytond finds it"
+/usr/bin/python3 -I -W ignore - <<'PY' || { echo "FAILED: trytond does not see the cskpi module"; exit 1; }
+from trytond.modules import get_module_list
+import trytond.modules.cskpi as module
+assert 'cskpi' in get_module_list(), get_module_list()
+assert module.__file__.startswith('/usr/lib/python3/dist-packages/trytond/modules/cskpi/'), module.__file__
+print('[install_debs] trytond lists module cskpi from', module.__file__)
+PY
+
 say "purge"
 trap - EXIT
 purge
 for p in "${packages[@]}"; do
   if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then echo "FAILED: $p is still installed"; exit 1; fi
 done
-[ ! -e "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libcskpi.so.1" ] || { echo "FAILED: libcskpi.so.1 left behind"; exit 1; }
+# Nothing left behind, the byte-compiled files included (a module directory
+# holding only __pycache__ would still be listed by trytond).
+for left in "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libcskpi.so.1" \
+            /usr/lib/python3/dist-packages/trytond/modules/cskpi /usr/lib/python3/dist-packages/__pycache__/cskpi.*; do
+  [ ! -e "$left" ] || { echo "FAILED: $left left behind by the purge"; exit 1; }
+done
 say "passed"

@@ -11,7 +11,8 @@ cmake --install "$build" --prefix "$work/prefix" >"$work/install.log"
 echo "[install_tree] installed $(find "$work/prefix" -type f | wc -l) files into $work/prefix"
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 for f in include/cskpi.h "lib/$arch/pkgconfig/cskpi.pc" "lib/$arch/cmake/cskpi/cskpiConfig.cmake" \
-         share/doc/cskpi/README.md share/doc/cskpi/docs/kpis.md share/doc/libcskpi1/copyright; do
+         share/doc/cskpi/README.md share/doc/cskpi/docs/kpis.md share/doc/libcskpi1/copyright \
+         lib/python3/dist-packages/trytond/modules/cskpi/tryton.cfg; do
   [ -e "$work/prefix/$f" ] || { echo "FAILED: $f is not installed"; exit 1; }
 done
 # Nothing installed may point back into the build or source tree.

@@ -1,0 +1,3 @@
+from .test_module import suite
+
+__all__ = ['suite']
