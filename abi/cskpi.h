@@ -30,8 +30,9 @@
  * call (from one of its callbacks, or from another thread) returns
  * CSKPI_MISUSE while the first call goes on.
  *
- * ABI version 1. Additions only; a new function gets a new linker version
- * node (abi/cskpi.map) and is appended to the end of cskpi_api.
+ * ABI version 1 (1.1 added cskpi_report). Additions only; a new function gets
+ * a new linker version node (abi/cskpi.map) and is appended to the end of
+ * cskpi_api.
  */
 #ifndef CSKPI_H
 #define CSKPI_H
@@ -140,6 +141,19 @@ CSKPI_API cskpi_status cskpi_compute(cskpi_engine *engine, const char *request_j
  * NULL if not wanted) is a one-row table describing the run. */
 CSKPI_API cskpi_status cskpi_nightly(cskpi_engine *engine, const char *options_json, cskpi_result **out_summary);
 
+/* The customer-success report (docs/report.md), added in ABI 1.1 (version
+ * node CSKPI_1.1): one self-contained HTML document (inline CSS and SVG,
+ * nothing fetched) for one segment. options_json may be NULL; keys: "as_of",
+ * "granularity" (as for cskpi_compute), "segment" ("all" default, or a
+ * customer segment), "lang" ("en" default, "pt-BR"), "sections" (array,
+ * default every section: headline, flow, revenue, cohorts, support, voice,
+ * health, clv, quality), "run_id" (shown in the footer). An unknown key,
+ * segment, language or section, or an as_of with no complete period of data
+ * is CSKPI_CONFIG naming it. On success *out_report is a result named
+ * "report" with one row and one TEXT column "html" (cskpi_result_text(r, 0,
+ * 0)), freed with cskpi_result_free. */
+CSKPI_API cskpi_status cskpi_report(cskpi_engine *engine, const char *options_json, cskpi_result **out_report);
+
 /* ---- results -------------------------------------------------------------- */
 
 /* Frees the result. NULL and a result already freed are no-ops. */
@@ -195,6 +209,8 @@ typedef struct cskpi_api {
   int64_t (*result_int64)(const cskpi_result *, int64_t, int32_t);
   double (*result_double)(const cskpi_result *, int64_t, int32_t);
   const char *(*result_json)(cskpi_result *);
+  /* ABI 1.1: present when size >= offsetof(cskpi_api, report) + sizeof(void *). */
+  cskpi_status (*report)(cskpi_engine *, const char *, cskpi_result **);
 } cskpi_api;
 
 /* Returns the function table when the library implements ABI major version

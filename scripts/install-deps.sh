@@ -15,6 +15,10 @@ packages=(
   # Debian packages of cskpi (cpack -G DEB: dpkg-shlibdeps) and their check
   # (tests/integration/install: lintian)
   dpkg-dev lintian
+  # XLSX export of the cskpi command (cskpi compute --xlsx)
+  libxlsxwriter-dev
+  # The report's browser test (tests/integration/report): headless Chromium
+  chromium
   # Sanitizer builds and libFuzzer targets (tests/sanitize, tests/fuzz)
   clang libclang-rt-14-dev
   # MySQL / MariaDB backend: the client headers SOCI's mysql backend includes,

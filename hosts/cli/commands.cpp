@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "export.hpp"
 #include "report.hpp"
 #include "result_view.hpp"
 
@@ -122,6 +123,25 @@ ResultPtr run_nightly(cskpi_engine *engine, const std::string &options) {
   return ResultPtr(summary);
 }
 
+// --xlsx FILE: the --table given, or every table but profile_check (which
+// reads the sources on its own, not the model), one sheet each.
+int write_workbook(cskpi_engine *engine, const Options &o) {
+  std::vector<std::string> names;
+  if (o.has("table")) names.push_back(o.get("table"));
+  else
+    for (const std::string &n : table_names(engine))
+      if (n != "profile_check") names.push_back(n);
+  std::vector<ResultPtr> results;
+  std::vector<const cskpi_result *> sheets;
+  for (const std::string &n : names) {
+    results.push_back(compute(engine, request_json(o, n)));
+    sheets.push_back(results.back().get());
+  }
+  write_xlsx(o.get("xlsx"), sheets);
+  std::printf("%zu tables written to %s\n", sheets.size(), o.get("xlsx").c_str());
+  return 0;
+}
+
 std::string yesterday_utc() {
   using namespace std::chrono;
   auto days_now = floor<days>(system_clock::now()).time_since_epoch().count() - 1;
@@ -134,13 +154,17 @@ std::string yesterday_utc() {
 }  // namespace
 
 int cmd_compute(const std::vector<std::string> &args) {
-  auto o = parse_options(args, {"config", "as-of", "granularity", "table", "from", "to"}, {"json"});
+  auto o = parse_options(args, {"config", "as-of", "granularity", "table", "from", "to", "xlsx"}, {"json", "csv"});
   if (!o.has("config")) throw UsageError("compute needs --config FILE");
+  if (o.has("json") + o.has("csv") + o.has("xlsx") > 1) throw UsageError("--json, --csv and --xlsx exclude each other");
   auto engine = open_engine(read_file(o.get("config")));
   cskpi_engine_set_log(engine.get(), log_to_stderr, nullptr);
+  if (o.has("xlsx")) return write_workbook(engine.get(), o);
   auto result = compute(engine.get(), request_json(o, o.get("table", "kpis")));
   if (o.has("json"))
     print_json(result.get());
+  else if (o.has("csv"))
+    std::fputs(to_csv(result.get()).c_str(), stdout);
   else
     std::fputs(render_table(result.get()).c_str(), stdout);
   return 0;
@@ -171,11 +195,36 @@ int cmd_nightly(const std::vector<std::string> &args) {
   return 0;
 }
 
+int cmd_report(const std::vector<std::string> &args) {
+  auto o = parse_options(args, {"config", "as-of", "granularity", "segment", "lang", "out", "run-id"}, {});
+  if (!o.has("config")) throw UsageError("report needs --config FILE");
+  if (!o.has("out")) throw UsageError("report needs --out FILE (the HTML file to write)");
+  json::object options;
+  if (o.has("as-of")) options["as_of"] = o.get("as-of");
+  if (o.has("granularity")) options["granularity"] = o.get("granularity");
+  if (o.has("segment")) options["segment"] = o.get("segment");
+  if (o.has("lang")) options["lang"] = o.get("lang");
+  if (o.has("run-id")) {
+    try {
+      options["run_id"] = std::stoll(o.get("run-id"));
+    } catch (const std::exception &) {
+      throw UsageError("--run-id needs a whole number");
+    }
+  }
+  auto engine = open_engine(read_file(o.get("config")));
+  cskpi_engine_set_log(engine.get(), log_to_stderr, nullptr);
+  write_text(o.get("out"), report_html(engine.get(), json::serialize(options)));
+  std::printf("report written to %s\n", o.get("out").c_str());
+  return 0;
+}
+
 int cmd_demo(const std::vector<std::string> &args) {
-  auto o = parse_options(args, {"db", "customers", "seed", "as-of", "report", "granularity"}, {});
+  auto o = parse_options(args, {"db", "customers", "seed", "as-of", "report", "html", "lang", "granularity"}, {});
   DemoRun run;
   run.db_path = o.get("db", "cskpi-demo.sqlite");
   run.report_path = o.get("report", "cskpi-demo-report.md");
+  run.html_path = o.get("html", "cskpi-demo-report.html");
+  run.lang = o.get("lang", "en");
   run.as_of = o.get("as-of", yesterday_utc());
   run.granularity = o.get("granularity", "month");
   try {
@@ -190,6 +239,7 @@ int cmd_demo(const std::vector<std::string> &args) {
   json::object options{{"as_of", run.as_of}, {"granularities", json::array{json::string(run.granularity)}}};
   auto summary = run_nightly(engine.get(), json::serialize(options));
   std::printf("nightly run written into %s:\n%s\n", run.db_path.c_str(), render_table(summary.get()).c_str());
+  run.run_id = cskpi_result_int64(summary.get(), 0, column(summary.get(), "run_id"));
   print_demo(engine.get(), run);
   return 0;
 }

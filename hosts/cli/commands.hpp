@@ -31,6 +31,7 @@ struct UsageError : std::runtime_error {
 int cmd_demo(const std::vector<std::string> &args);
 int cmd_compute(const std::vector<std::string> &args);
 int cmd_nightly(const std::vector<std::string> &args);
+int cmd_report(const std::vector<std::string> &args);
 int cmd_check_profile(const std::vector<std::string> &args);  // check_profile.cpp
 
 std::string read_file(const std::string &path);

@@ -14,12 +14,17 @@ const char *kUsage =
     "\n"
     "commands:\n"
     "  demo      generate the demo ERP (SQLite) if missing, run the nightly job on it,\n"
-    "            print the KPIs and write a report\n"
+    "            print the KPIs and write a report (Markdown and HTML)\n"
     "              [--db FILE] [--customers N] [--seed N] [--as-of DATE] [--report FILE]\n"
+    "              [--html FILE] [--lang en|pt-BR]\n"
     "  compute   compute KPIs or one table and print them\n"
     "              --config FILE [--as-of DATE] [--granularity day|week|month|quarter|year]\n"
-    "              [--table NAME] [--from DATE] [--to DATE] [--json]\n"
+    "              [--table NAME] [--from DATE] [--to DATE] [--json | --csv | --xlsx FILE]\n"
+    "            (--csv: RFC 4180; --xlsx: every table, or --table, one sheet each)\n"
     "            (tables: docs/kpis.md section 12.2; an unknown NAME lists them)\n"
+    "  report    write the customer-success report of one segment as one HTML file\n"
+    "              --config FILE --out FILE [--as-of DATE] [--granularity G] [--segment S]\n"
+    "              [--lang en|pt-BR] [--run-id N]\n"
     "  nightly   write the KPI snapshot of as_of into the target database\n"
     "              --config FILE [--as-of DATE] [--granularities month,week] [--lookback N]\n"
     "  check-profile  read every source of the profile (at most N rows each) and say what\n"
@@ -43,6 +48,7 @@ int main(int argc, char **argv) {
     if (command == "demo") return cli::cmd_demo(args);
     if (command == "compute") return cli::cmd_compute(args);
     if (command == "nightly") return cli::cmd_nightly(args);
+    if (command == "report") return cli::cmd_report(args);
     if (command == "check-profile") return cli::cmd_check_profile(args);
     if (command == "version") {
       std::printf("cskpi %s (ABI %d)\n", cskpi_version(), cskpi_abi_version());

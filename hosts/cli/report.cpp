@@ -174,6 +174,9 @@ void print_demo(cskpi_engine *engine, const DemoRun &run) {
   print_breakdown(tb.get(), h.latest, stdout);
   write_report(engine, run, h, health.get(), tb.get());
   std::printf("\nreport written to %s\n", run.report_path.c_str());
+  json::object options{{"as_of", run.as_of}, {"granularity", run.granularity}, {"lang", run.lang}, {"run_id", run.run_id}};
+  write_text(run.html_path, report_html(engine, json::serialize(options)));
+  std::printf("HTML report written to %s (open it in a browser)\n", run.html_path.c_str());
 }
 
 }  // namespace cli

@@ -11,7 +11,10 @@ namespace cli {
 
 struct DemoRun {
   std::string db_path;
-  std::string report_path;
+  std::string report_path;  // Markdown
+  std::string html_path;    // the HTML report (cskpi_report)
+  std::string lang = "en";  // of the HTML report
+  std::int64_t run_id = 0;  // the nightly run the report shows
   std::string as_of;        // YYYY-MM-DD
   std::string granularity;  // month by default
   int customers = 2000;
@@ -23,7 +26,7 @@ void ensure_demo_erp(const DemoRun &run);
 // Engine configuration JSON for the demo ERP (profile "demo").
 std::string demo_config(const DemoRun &run);
 // Prints the latest complete period next to the one before, the health and
-// ticket summaries, and writes the Markdown report.
+// ticket summaries, and writes the Markdown and HTML reports.
 void print_demo(cskpi_engine *engine, const DemoRun &run);
 
 }  // namespace cli

@@ -1,5 +1,7 @@
 #include "result_view.hpp"
 
+#include <fstream>
+
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -18,6 +20,20 @@ ResultPtr compute(cskpi_engine *engine, const std::string &request_json) {
   cskpi_status st = cskpi_compute(engine, request_json.c_str(), &r);
   if (st != CSKPI_OK) throw AbiFailure(st, cskpi_engine_error(engine));
   return ResultPtr(r);
+}
+
+std::string report_html(cskpi_engine *engine, const std::string &options_json) {
+  cskpi_result *r = nullptr;
+  cskpi_status st = cskpi_report(engine, options_json.c_str(), &r);
+  if (st != CSKPI_OK) throw AbiFailure(st, cskpi_engine_error(engine));
+  ResultPtr owned(r);
+  return cskpi_result_text(r, 0, 0);
+}
+
+void write_text(const std::string &path, const std::string &text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path);
 }
 
 int column(const cskpi_result *r, const std::string &name) {

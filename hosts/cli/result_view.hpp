@@ -30,6 +30,10 @@ using EnginePtr = std::unique_ptr<cskpi_engine, EngineDeleter>;
 
 EnginePtr open_engine(const std::string &config_json);
 ResultPtr compute(cskpi_engine *engine, const std::string &request_json);
+// The HTML of cskpi_report for the options JSON.
+std::string report_html(cskpi_engine *engine, const std::string &options_json);
+// Writes text to path; throws std::runtime_error when it cannot.
+void write_text(const std::string &path, const std::string &text);
 
 // Column index by name; throws when the table has no such column.
 int column(const cskpi_result *r, const std::string &name);

@@ -74,7 +74,7 @@ void Generator::customer_created(const Event &e) {
 
   c.ticket_chain = true;
   push(e.t + static_cast<std::int64_t>(rng_.exponential(365.0 / c.ticket_rate) * kDay) + kHour, Kind::ticket, e.cust);
-  push(next_campaign(e.t + 45 * kDay) + e.cust % 7200, Kind::nps, e.cust);
+  push(next_campaign(e.t + 45 * kDay, e.cust) + e.cust % 7200, Kind::nps, e.cust);
   if (rng_.chance(sm.subscription_p))
     push(office_time(day_of(e.t) + rng_.range(0, 90)), Kind::subscription_start, e.cust);
 }

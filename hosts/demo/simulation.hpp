@@ -239,7 +239,7 @@ class Generator {
   void ticket_closed(const Event &e);
   void write_answer(int survey, std::int64_t partner, std::int64_t ticket, std::int64_t sent, bool answered,
                     std::int64_t at, int score);
-  static std::int64_t next_campaign(std::int64_t t);
+  static std::int64_t next_campaign(std::int64_t t, std::uint32_t customer);
   void nps(const Event &e);
 
   // subscriptions.cpp

@@ -40,11 +40,16 @@ void Generator::write_answer(int survey, std::int64_t partner, std::int64_t tick
       .end_row();
 }
 
-// Relationship NPS campaigns: 15 March and 15 September, 09:00 UTC.
-std::int64_t Generator::next_campaign(std::int64_t t) {
+// Relationship NPS, rolling: each customer is asked twice a year, on the
+// 15th (09:00 UTC) of month 1 + c % 6 and six months later, so every month a
+// sixth of the customers is asked and every period of the quick start has
+// answers (a twice-a-year campaign for everyone at once would leave most
+// months without any; the report handles that case too).
+std::int64_t Generator::next_campaign(std::int64_t t, std::uint32_t customer) {
+  const unsigned first = 1 + customer % 6;
   int y = civil_date(to_day(day_of(t))).year;
   for (;; ++y) {
-    for (unsigned m : {3u, 9u}) {
+    for (unsigned m : {first, first + 6}) {
       const std::int64_t c = make_day(y, m, 15) * kDay + 9 * kHour;
       if (c >= t) return c;
     }
@@ -53,7 +58,7 @@ std::int64_t Generator::next_campaign(std::int64_t t) {
 
 void Generator::nps(const Event &e) {
   Customer &c = customers_[e.cust];
-  push(next_campaign(e.t + kDay) + e.cust % 7200, Kind::nps, e.cust);
+  push(next_campaign(e.t + kDay, e.cust) + e.cust % 7200, Kind::nps, e.cust);
   const bool active = (e.t - c.last_order_t < 200 * kDay && e.t < c.churn_at) || c.sub_until > e.t;
   if (!active) return;
   const std::int64_t partner = (c.contacts > 0 && rng_.chance(0.7)) ? c.partner + 1 : c.partner;

@@ -46,6 +46,8 @@ def _load(path=None):
         "cskpi_compute": ([_vp, _cp, ctypes.POINTER(_vp)], ctypes.c_int),
         "cskpi_nightly": ([_vp, _cp, ctypes.POINTER(_vp)], ctypes.c_int),
         "cskpi_result_json": ([_vp], _cp), "cskpi_result_free": ([_vp], None),
+        "cskpi_result_text": ([_vp, ctypes.c_int64, ctypes.c_int32], _cp),
+        "cskpi_report": ([_vp, _cp, ctypes.POINTER(_vp)], ctypes.c_int),  # ABI 1.1
     }
     for name, (args, res) in sig.items():
         fn = getattr(lib, name)
@@ -89,7 +91,7 @@ class Engine:
         if self._log:
             lib.cskpi_engine_set_log(self._handle, self._log, None)
 
-    def _call(self, fn, payload):
+    def _call(self, fn, payload, read=None):
         lib = library()
         result = _vp()
         status = fn(self._handle, json.dumps(payload).encode(), ctypes.byref(result))
@@ -100,7 +102,7 @@ class Engine:
             message = lib.cskpi_last_error() if STATUS_NAMES[status] == "CSKPI_MISUSE" else lib.cskpi_engine_error(self._handle)
             raise cls(status, message.decode())
         try:
-            return json.loads(lib.cskpi_result_json(result).decode())
+            return read(result) if read else json.loads(lib.cskpi_result_json(result).decode())
         finally:
             lib.cskpi_result_free(result)
 
@@ -113,6 +115,12 @@ class Engine:
     def nightly(self, **options):
         """Writes the snapshot (options: as_of, granularities, lookback_periods); returns the run summary."""
         return self._call(library().cskpi_nightly, options)[0]
+
+    def report(self, **options):
+        """The HTML report as text (options: as_of, granularity, segment, lang "en" | "pt-BR",
+        sections, run_id; docs/report.md)."""
+        lib = library()
+        return self._call(lib.cskpi_report, options, lambda r: lib.cskpi_result_text(r, 0, 0).decode())
 
     def close(self):
         if self._handle:

@@ -33,6 +33,16 @@ with cskpi.Engine(config) as engine:
     assert value[("aov", "smb")] == 20, value[("aov", "smb")]            # (10 + 30 + 20) / 3
     assert value[("purchase_frequency", "all")] == 1.5                    # 3 orders / 2 buyers
     assert value[("revenue", "all")] is None                              # no invoices source
+    html = engine.report(lang="pt-BR", segment="smb")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="pt-BR">' in html
+    assert "não disponível (sem fonte de chamados)" in html               # no tickets source
+    # March: a and b are new customers of smb, the only period, drawn once.
+    assert 'data-kpi="customers_new" data-period="2024-03-01" data-value="2"' in html
+    try:
+        engine.report(segment="retail")
+        raise AssertionError("an unknown segment must raise")
+    except cskpi.Error as e:
+        assert e.status == "CSKPI_CONFIG" and "retail" in str(e), (e.status, str(e))
 
 try:
     cskpi.Engine({"granularity": "fortnight"})

@@ -23,6 +23,7 @@
 #include "core/errors.hpp"
 #include "engine/engine.hpp"
 #include "nightly/nightly.hpp"
+#include "report/report.hpp"
 
 struct cskpi_engine {
   cskpi::Engine engine;
@@ -340,6 +341,22 @@ CSKPI_API cskpi_status cskpi_nightly(cskpi_engine *engine, const char *options_j
   });
 }
 
+CSKPI_API cskpi_status cskpi_report(cskpi_engine *engine, const char *options_json, cskpi_result **out_report) {
+  if (out_report) *out_report = nullptr;
+  EngineCall call(engine, "cskpi_report");
+  if (!call.entered()) return call.refuse("cskpi_report");
+  if (!out_report) {
+    misuse(g_last_error, "cskpi_report: out_report is NULL");
+    return misuse(engine->error, "cskpi_report: out_report is NULL");
+  }
+  return on_engine(engine, [&] {
+    cskpi::Table t("report");
+    t.push_text(t.add_column("html", cskpi::ColumnType::text),
+                cskpi::report::render_report(engine->engine, options_json ? options_json : ""));
+    *out_report = adopt(std::move(t));
+  });
+}
+
 CSKPI_API void cskpi_result_free(cskpi_result *result) {
   if (!result) return;
   {
@@ -423,6 +440,7 @@ CSKPI_API const cskpi_api *cskpi_plugin_entry(uint32_t abi_version) {
       cskpi_result_row_count,    cskpi_result_column_count, cskpi_result_column_name,
       cskpi_result_column_type,  cskpi_result_is_null,      cskpi_result_text,
       cskpi_result_int64,        cskpi_result_double,       cskpi_result_json,
+      cskpi_report,
   };
   return abi_version == CSKPI_ABI_VERSION ? &api : nullptr;
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "cskpi.h"
@@ -110,6 +111,18 @@ int main(int argc, char **argv) {
   CHECK(r == NULL && strstr(api->engine_error(engine), "nope") != NULL);
   CHECK(api->compute(engine, "{\"table\":\"data_quality\"}", &r) == CSKPI_OK);
   api->result_free(r);
+
+  /* ABI 1.1: the report, present when the table is long enough for it. */
+  CHECK(api->size >= offsetof(cskpi_api, report) + sizeof api->report);
+  r = NULL;
+  CHECK(api->report(engine, "{\"as_of\":\"2024-03-31\",\"lang\":\"pt-BR\"}", &r) == CSKPI_OK);
+  CHECK(r != NULL && strcmp(api->result_name(r), "report") == 0 && api->result_row_count(r) == 1);
+  CHECK(strncmp(api->result_text(r, 0, 0), "<!DOCTYPE html>", 15) == 0);
+  CHECK(strstr(api->result_text(r, 0, 0), "não disponível (sem fonte de chamados)") != NULL);
+  api->result_free(r);
+  r = NULL;
+  CHECK(api->report(engine, "{\"colour\":\"red\"}", &r) == CSKPI_CONFIG);
+  CHECK(r == NULL && strstr(api->engine_error(engine), "colour") != NULL);
   api->engine_close(engine);
 
   /* An unreachable database is a SOURCE error with a message, not a crash. */
