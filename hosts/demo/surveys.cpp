@@ -70,7 +70,7 @@ void Generator::nps(const Event &e) {
   int recent = 0;
   for (std::int64_t tt : c.recent_tickets)
     if (tt != 0 && e.t - tt < 180 * kDay && tt <= e.t) ++recent;
-  double p_detractor = std::min(0.7, 0.22 * recent);
+  double p_detractor = std::min(0.7, 0.3 * recent);
   if (c.churn_at - e.t < 180 * kDay) p_detractor += 0.25;
   if (rng_.chance(p_detractor)) score = rng_.range(0, 6);
   write_answer(kSurveyNps, partner, 0, e.t, answered && at < end_, at, score);
