@@ -138,6 +138,40 @@ check(r.returncode == 3, "nightly with a broken profile: exit 3")
 check("amount" in r.stderr and "order_lines" in r.stderr,
       "nightly with a broken profile names source and column (the message is not lost): " + r.stderr)
 
+# --csv (RFC 4180) and --xlsx, by hand: customer_movements of February.
+# Bytes, not text: text mode would turn the CRLFs into newlines.
+r = subprocess.run([cskpi, "compute", "--config", good, "--table", "customer_movements", "--csv"],
+                   capture_output=True, timeout=300)
+check(r.returncode == 0, "compute --csv: exit 0: %s" % r.stderr)
+csv_text = r.stdout.decode()
+lines = csv_text.split("\r\n")
+check(lines[0] == "period_start,segment,customer_id,flow_event,event_day,revenue_movement,v0,v1,amount",
+      "csv header: " + lines[0])
+check(lines[-1] == "" and "\n" not in csv_text.replace("\r\n", ""), "csv: every line ends with CRLF")
+# February: a 100 -> 300 (expansion 200), b 50 -> 0 (credit note -20: churned 50).
+check("2024-02-01,smb,a,,,expansion,100,300,200" in lines, "csv: a's expansion row: %s" % lines)
+check("2024-02-01,unassigned,b,,,churned,50,0,50" in lines, "csv: b's churned row (null flow cells empty)")
+xlsx = os.path.join(work, "all.xlsx")
+r = run("compute", "--config", good, "--xlsx", xlsx)
+check(r.returncode == 0 and os.path.getsize(xlsx) > 0, "compute --xlsx: exit 0: " + r.stderr)
+import zipfile  # noqa: E402
+with zipfile.ZipFile(xlsx) as z:
+    book = z.read("xl/workbook.xml").decode()
+for table in ("kpis", "customer_movements", "cohort_retention", "health", "data_quality"):
+    check('name="%s"' % table in book, "xlsx has a sheet " + table)
+check('name="profile_check"' not in book, "xlsx leaves profile_check out")
+
+# cskpi report: the HTML file, and its errors naming the value.
+out = os.path.join(work, "report.html")
+r = run("report", "--config", good, "--out", out, "--lang", "pt-BR")
+check(r.returncode == 0 and open(out, encoding="utf-8").read().startswith("<!DOCTYPE html>"), "report: " + r.stderr)
+r = run("report", "--config", good, "--out", out, "--segment", "retail")
+check(r.returncode == 2 and "retail" in r.stderr, "report: unknown segment exit 2 naming it: " + r.stderr)
+r = run("report", "--config", good, "--out", out, "--as-of", "2020-01-31")
+check(r.returncode == 2 and "2020-01-31" in r.stderr, "report: as_of before the data exit 2 naming it: " + r.stderr)
+r = run("report", "--config", good)
+check(r.returncode == 2 and "--out" in r.stderr, "report without --out: exit 2")
+
 if failures:
     print("%d check(s) failed" % len(failures))
     sys.exit(1)
