@@ -12,7 +12,7 @@
 namespace cskpi::report {
 
 // The report's sections, in page order. clv renders only when the library
-// has a `clv` table (the hook of html.cpp's clv_section).
+// has a `clv` table (sections.cpp's clv_section).
 enum class Section { headline, flow, revenue, cohorts, support, voice, health, clv, quality };
 inline constexpr Section kAllSections[] = {Section::headline, Section::flow,   Section::revenue,
                                            Section::cohorts,  Section::support, Section::voice,

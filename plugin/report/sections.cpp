@@ -107,15 +107,21 @@ Chart chart(const Page &page, const char *id, const char *title, const char *uni
 const char *pct(const Page &) { return "%"; }
 
 // Rows of customer_movements in the current period with a revenue movement
-// of `kind`, largest amount first.
+// of `kind`, largest amount first. One pass over the columns, no copies:
+// the table has a row per customer and event of every period (1.2M rows at
+// 100k customers), and this runs once per segment.
 std::vector<std::size_t> top_movements(const Page &page, const char *kind, std::size_t n) {
   const Table &t = page.view.data().movements;
   const std::string period = page.iso(static_cast<int>(page.view.current()));
+  const Column &start = t.column(t.column_index("period_start")), &move = t.column(t.column_index("revenue_movement")),
+               &segment = t.column(t.column_index("segment")), &amount = t.column(t.column_index("amount"));
+  const bool every_segment = page.view.segment() == "all";
   std::vector<std::size_t> rows;
-  for (std::size_t r : page.view.rows(t))
-    if (text_at(t, "period_start", r) == period && text_at(t, "revenue_movement", r) == kind) rows.push_back(r);
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](std::size_t a, std::size_t b) { return real_at(t, "amount", a) > real_at(t, "amount", b); });
+  for (std::size_t r = 0; r < t.row_count(); ++r)
+    if (start.text[r] == period && !move.null[r] && move.text[r] == kind &&
+        (every_segment || segment.text[r] == page.view.segment()))
+      rows.push_back(r);
+  std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return amount.reals[a] > amount.reals[b]; });
   if (rows.size() > n) rows.resize(n);
   return rows;
 }
@@ -403,31 +409,32 @@ std::string health_section(const Page &page) {
          at_risk_table(page) + (page.view.data().present.feedback ? detractor_table(page) : "") + "</section>";
 }
 
-// The hook for the CLV model: when the library has a `clv` table, its rows
-// of the segment are listed under "alive but slipping" (the first 15, in the
-// table's own order, every column shown). The CLV module decides which
-// customers that table holds and in what order.
+// "Alive but slipping" from the CLV table (docs/kpis.md §13.7): customers
+// the BG/NBD model still sees as more likely alive than not (p_alive 0.5 to
+// 0.8) — no longer sure, so the ones worth a call — most lifetime value at
+// stake first. Left out when the library has no clv table.
 std::string clv_section(const Page &page) {
   const auto &clv = page.view.data().clv;
   if (!clv) return "";
-  std::vector<std::string> head;
-  for (std::size_t c = 0; c < clv->column_count(); ++c) head.push_back(clv->column(c).name);
-  std::vector<std::vector<std::string>> body;
+  std::vector<std::size_t> rows;
   for (std::size_t r : page.view.rows(*clv)) {
-    if (body.size() == 15) break;
-    std::vector<std::string> row;
-    for (std::size_t c = 0; c < clv->column_count(); ++c) {
-      const Column &col = clv->column(c);
-      if (col.null[r]) row.push_back("—");
-      else if (col.type == ColumnType::real) row.push_back(format_number(col.reals[r], 2, page.lang));
-      else if (col.type == ColumnType::int64 || col.type == ColumnType::boolean)
-        row.push_back(format_number(static_cast<double>(col.ints[r]), 0, page.lang));
-      else row.push_back(escape(col.text[r]));
-    }
-    body.push_back(std::move(row));
+    const double p = real_at(*clv, "p_alive", r);
+    if (!is_null(p) && p >= 0.5 && p < 0.8) rows.push_back(r);
   }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](std::size_t a, std::size_t b) { return real_at(*clv, "clv", a) > real_at(*clv, "clv", b); });
+  if (rows.size() > 15) rows.resize(15);
+  std::vector<std::vector<std::string>> body;
+  for (std::size_t r : rows)
+    body.push_back({escape(text_at(*clv, "customer_id", r)), escape(text_at(*clv, "segment", r)),
+                    format_percent(real_at(*clv, "p_alive", r), 0, page.lang),
+                    format_number(real_at(*clv, "expected_purchases", r), 1, page.lang),
+                    format_number(real_at(*clv, "clv", r), 2, page.lang)});
   return section_open(page, "clv", "sec_clv") + "<p class=\"note\">" + escape(page.t("clv_note")) + "</p>" +
-         table_html(head, body, page.t("no_data")) + "</section>";
+         table_html({page.t("customer"), page.t("segment_col"), std::string("#") + page.t("p_alive"),
+                     std::string("#") + page.t("expected_purchases"), std::string("#") + page.t("clv")},
+                    body, page.t("no_data")) +
+         "</section>";
 }
 
 std::string quality_section(const Page &page) {
