@@ -12,4 +12,11 @@ namespace cskpi {
 inline constexpr double kDust = 1e-9;
 inline double snap_dust(double sum, double magnitude) { return std::abs(sum) <= kDust * magnitude ? 0.0 : sum; }
 
+// No ERP amount is near 1e15 (a thousand trillion in the company currency):
+// one beyond it is a typo or a sentinel, and summing a few of 1e308 would
+// make KPIs infinite. Such amounts are bad values (docs/kpis.md §11), so
+// every sum of kept amounts stays finite.
+inline constexpr double kMaxAmount = 1e15;
+inline bool plausible_amount(double v) { return std::abs(v) <= kMaxAmount; }  // false for NaN too
+
 }  // namespace cskpi

@@ -18,6 +18,10 @@ inline constexpr const char *after_as_of = "dated_after_as_of";
 inline constexpr const char *duplicate_id = "duplicate_id";
 inline constexpr const char *too_few_repeat_buyers = "too_few_repeat_buyers";  // no CLV fit (docs/kpis.md §13.6)
 inline constexpr const char *bad_value = "bad_value";  // unparseable or unknown enum value (e.g. kind)
+inline constexpr const char *end_not_after_start = "end_not_after_start";    // subscriptions: end_date <= start_date
+inline constexpr const char *mixed_customer_order = "mixed_customer_order";  // order lines: another customer than the order's first line
+inline constexpr const char *invalid_text = "invalid_text";  // invalid UTF-8 (replaced by U+FFFD) or a NUL (removed)
+inline constexpr const char *long_text = "long_text";        // text over kMaxTextBytes, truncated (core/text.hpp)
 }  // namespace reason
 
 struct QualityFinding {

@@ -50,8 +50,10 @@ void Table::push_int(std::size_t col, std::int64_t v) {
 
 void Table::push_real(std::size_t col, double v) {
   auto &c = columns_[col];
-  c.reals.push_back(v);
-  c.null.push_back(std::isnan(v) ? 1 : 0);
+  // A non-finite number is no value (and no JSON): null. The loader's
+  // bounds (core/amounts.hpp) keep KPIs finite; this is the last guard.
+  c.reals.push_back(std::isfinite(v) ? v : 0);
+  c.null.push_back(std::isfinite(v) ? 0 : 1);
 }
 
 void Table::push_bool(std::size_t col, bool v) { push_int(col, v ? 1 : 0); }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -28,8 +29,31 @@ inline constexpr std::size_t kChunkRows = 10000;
 // date); reported as bad_value, never confused with null.
 inline constexpr long long kBadValue = INT64_MAX;
 
-// How a normalised column travels from the database.
-enum class Wire : std::uint8_t { text, int64, real };
+// Numbers a profile returns as text (or a database type the driver sends as
+// text) are read strictly here, never coerced: the whole cell must be one
+// decimal number ('12abc', 'abc', '' are bad; blanks around it are allowed).
+// A bad cell becomes the marker the row handlers report as bad_value
+// (docs/kpis.md §11): NaN for a real, kBadValue for an integer; a number out
+// of double range (1e400) is bad too.
+inline constexpr double kBadReal = std::numeric_limits<double>::quiet_NaN();
+double strict_real(std::string_view text);
+// An integer, or an integral decimal ('7', '7.0'); kBadValue otherwise.
+long long strict_integer(std::string_view text);
+
+// message with every quoted literal ('...' or "...") longer than 40
+// characters cut to its first 40 and "…" (at a UTF-8 character boundary).
+std::string shorten_literals(std::string_view message);
+
+// A date or timestamp the database sends as text ('YYYY-MM-DD[( |T)HH:MM[:SS[.f]]]',
+// blanks around it allowed), read strictly: days since 1970-01-01 (of its
+// date) or seconds since the epoch (its wall clock as if UTC); kBadValue for
+// anything else, '2024-02-30' included.
+long long strict_iso_days(std::string_view text);
+long long strict_iso_seconds(std::string_view text);
+
+// How a normalised column travels from the database. iso_days and
+// iso_seconds arrive as text and are kept as int64 (strict_iso_*).
+enum class Wire : std::uint8_t { text, int64, real, iso_days, iso_seconds };
 
 // What a normalised value means (how the loader turns it into model values).
 enum class Meaning : std::uint8_t {
@@ -78,7 +102,9 @@ struct Chunk {
       col.ind.resize(kChunkRows);
       switch (col.wire) {
         case Wire::text: col.text.resize(kChunkRows); break;
-        case Wire::int64: col.ints.resize(kChunkRows); break;
+        case Wire::int64:
+        case Wire::iso_days:
+        case Wire::iso_seconds: col.ints.resize(kChunkRows); break;
         case Wire::real: col.reals.resize(kChunkRows); break;
       }
     }

@@ -104,7 +104,8 @@ void move_retention_costs(Dataset &into, Dataset &part) { into.retention_costs =
 // order id, the ids themselves are dropped (size() stays).
 void release_order_ids(Dataset &d) { d.order_lines.orders.release(); }
 
-constexpr std::string_view kBadDateOrNumber = "unreadable value (a date that is no date, or a number that is not finite)";
+constexpr std::string_view kBadDateOrNumber =
+    "unreadable value (a date that is no date, or an amount that is no number or beyond ±1e15)";
 
 using namespace source_detail;
 
@@ -121,8 +122,8 @@ constexpr CanonicalSource kSources[] = {
      .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
      .present = &SourcePresence::invoices, .row = invoice_row, .rows = invoice_rows, .move_into = move_invoices,
      .finish = nullptr,
-     .bad_value_words = "unreadable value (a date that is no date, a number that is not finite, or a kind other "
-                        "than 'invoice' / 'credit_note')"},
+     .bad_value_words = "unreadable value (a date that is no date, an amount that is no number or beyond ±1e15, or "
+                        "a kind other than 'invoice' / 'credit_note')"},
     {.name = "tickets", .mandatory = false, .columns = kTickets, .date_column = "opened_at",
      .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
      .present = &SourcePresence::tickets, .row = ticket_row, .rows = ticket_rows, .move_into = move_tickets,
@@ -131,7 +132,8 @@ constexpr CanonicalSource kSources[] = {
      .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
      .present = &SourcePresence::feedback, .row = feedback_row, .rows = feedback_rows, .move_into = move_feedback,
      .finish = nullptr,
-     .bad_value_words = "unreadable value (a kind other than 'nps' / 'csat' / 'ces', or a bad date)"},
+     .bad_value_words = "unreadable value (a kind other than 'nps' / 'csat' / 'ces', a score that is no integer, or a "
+                        "bad date)"},
     {.name = "subscriptions", .mandatory = false, .columns = kSubscriptions, .date_column = "start_date",
      .defines_customers = false, .refers_to_customers = true, .read_on = ReadOn::worker,
      .present = &SourcePresence::subscriptions, .row = subscription_row, .rows = subscription_rows,

@@ -299,14 +299,17 @@ class MysqlBackend final : public Backend {
         if (f == Family::date || f == Family::datetime || f == Family::timestamp || f == Family::time ||
             f == Family::binary || f == Family::other)
           break;
-        return PlannedColumn{"CAST(" + c + " AS DOUBLE)", Wire::real, Meaning::real};
+        // Text is read strictly in parse_row: CAST('abc' AS DOUBLE) is 0
+        // with a warning, CAST('12abc' AS DOUBLE) 12.
+        if (numeric) return PlannedColumn{"CAST(" + c + " AS DOUBLE)", Wire::real, Meaning::real};
+        return PlannedColumn{"CAST(" + c + " AS CHAR CHARACTER SET utf8mb4)", Wire::real, Meaning::real};
       case ColumnKind::integer:
         if (f == Family::date || f == Family::datetime || f == Family::timestamp || f == Family::time ||
             f == Family::binary || f == Family::other)
           break;
-        if (numeric) return PlannedColumn{"CAST(" + c + " AS SIGNED)", Wire::int64, Meaning::integer};
-        // Text goes through DECIMAL so that '7' and '7.0' both read.
-        return PlannedColumn{"CAST(CAST(" + c + " AS DECIMAL(65, 10)) AS SIGNED)", Wire::int64, Meaning::integer};
+        if (f == Family::integer) return PlannedColumn{"CAST(" + c + " AS SIGNED)", Wire::int64, Meaning::integer};
+        // '7' and '7.0' both read; '7.5' and 'abc' are bad (strict_integer).
+        return PlannedColumn{"CAST(" + c + " AS CHAR CHARACTER SET utf8mb4)", Wire::int64, Meaning::integer};
     }
     why = "is " + have.type_name + ", which cannot hold a " + column_kind_name(want.kind);
     return std::nullopt;
@@ -365,13 +368,15 @@ class MysqlBackend final : public Backend {
       }
       col.ind[r] = soci::i_ok;
       const char *end = p + len[c];
-      bool ok = true;
+      // Numbers strictly: a bad one is that cell's marker (bad_value), never the read's end.
+      const std::string_view cell(p, len[c]);
       switch (col.wire) {
         case Wire::text: col.text[r].assign(p, end); break;
-        case Wire::int64: ok = std::from_chars(p, end, col.ints[r]).ec == std::errc{}; break;
-        case Wire::real: ok = std::from_chars(p, end, col.reals[r]).ec == std::errc{}; break;
+        case Wire::int64: col.ints[r] = strict_integer(cell); break;
+        case Wire::real: col.reals[r] = strict_real(cell); break;
+        case Wire::iso_days: col.ints[r] = strict_iso_days(cell); break;
+        case Wire::iso_seconds: col.ints[r] = strict_iso_seconds(cell); break;
       }
-      if (!ok) throw DbFailure("unreadable number '" + std::string(p, end) + "' in the result", true);
     }
   }
 

@@ -57,6 +57,7 @@ std::string oid_name(unsigned oid) {
 
 bool is_integer(unsigned t) { return t == kInt2 || t == kInt4 || t == kInt8 || t == kOid; }
 bool is_number(unsigned t) { return is_integer(t) || t == kFloat4 || t == kFloat8 || t == kNumeric || t == kMoney; }
+bool is_text(unsigned t) { return t == kText || t == kVarchar || t == kBpchar || t == kUnknown || t == kName; }
 bool is_time_like(unsigned t) {
   return t == kDate || t == kTime || t == kTimestamp || t == kTimestamptz || t == kInterval || t == kTimetz;
 }
@@ -260,6 +261,9 @@ class PostgresqlBackend final : public Backend {
         if (is_number(t) || is_foreign(t) || t == kTime || t == kTimetz || t == kInterval) break;
         // A timestamptz is an instant: its local date needs the configured zone.
         if (t == kTimestamptz) return epoch(c, Meaning::epoch_utc);
+        // Text that is no date ('abc', '2024-02-30') would abort the whole
+        // COPY as ::date: it travels as text, read strictly (strict_iso_days).
+        if (is_text(t)) return PlannedColumn{c + "::text", Wire::iso_days, Meaning::days};
         std::string d = t == kDate ? c : "(" + c + ")::date";
         return PlannedColumn{"CASE WHEN " + d + " IS NULL THEN NULL WHEN isfinite(" + d + ") THEN (" + d +
                                  " - DATE '1970-01-01')::bigint ELSE " + bad + " END",
@@ -268,19 +272,24 @@ class PostgresqlBackend final : public Backend {
       case ColumnKind::timestamp:
         if (is_number(t) || is_foreign(t) || t == kTime || t == kTimetz || t == kInterval) break;
         if (t == kTimestamptz) return epoch(c, Meaning::epoch_utc);
+        if (is_text(t)) return PlannedColumn{c + "::text", Wire::iso_seconds, Meaning::epoch_naive};
         // extract(epoch) of a timestamp without time zone counts its wall
         // clock as if UTC; the loader applies "timestamps": "local".
         return epoch(t == kTimestamp ? c : "(" + c + ")::timestamp", Meaning::epoch_naive);
+      // A cast the server cannot do ('abc'::float8, a numeric 1e400 as
+      // float8) would abort the whole COPY: numeric and text travel as text
+      // and are read strictly in parse_row (one bad cell, one bad_value row).
       case ColumnKind::real:
         if (is_time_like(t) || is_foreign(t)) break;
         if (t == kFloat8) return PlannedColumn{c, Wire::real, Meaning::real};
         if (t == kMoney) return PlannedColumn{c + "::numeric::float8", Wire::real, Meaning::real};
-        return PlannedColumn{c + "::float8", Wire::real, Meaning::real};
+        if (is_integer(t) || t == kFloat4) return PlannedColumn{c + "::float8", Wire::real, Meaning::real};
+        return PlannedColumn{c + "::text", Wire::real, Meaning::real};
       case ColumnKind::integer:
         if (is_time_like(t) || is_foreign(t)) break;
-        if (is_number(t)) return PlannedColumn{c + "::bigint", Wire::int64, Meaning::integer};
-        // Text goes through numeric so that '7' and '7.0' both read.
-        return PlannedColumn{c + "::numeric::bigint", Wire::int64, Meaning::integer};
+        if (is_integer(t)) return PlannedColumn{c + "::bigint", Wire::int64, Meaning::integer};
+        // '7' and '7.0' both read; '7.5' and 'abc' are bad (strict_integer).
+        return PlannedColumn{c + "::text", Wire::int64, Meaning::integer};
     }
     why = "is " + have.type_name + ", which cannot hold a " + column_kind_name(want.kind);
     return std::nullopt;
@@ -325,9 +334,15 @@ class PostgresqlBackend final : public Backend {
  private:
   PGconn *conn() const { return static_cast<soci::postgresql_session_backend *>(db_.get_backend())->conn_; }
 
+  // Text arrives as UTF-8, converted by the server. A SQL_ASCII database
+  // (any bytes, often Latin-1 from an old ERP) cannot be converted (the
+  // server refuses the first non-UTF-8 byte and the read ends): its bytes
+  // come as they are, and the loader repairs them (invalid_text, core/text.hpp).
   void set_locals() {
     exec("SET LOCAL extra_float_digits = 3");
-    exec("SET LOCAL client_encoding = 'UTF8'");
+    const char *server = PQparameterStatus(conn(), "server_encoding");
+    const bool any_bytes = server && std::strcmp(server, "SQL_ASCII") == 0;
+    exec(any_bytes ? "SET LOCAL client_encoding = 'SQL_ASCII'" : "SET LOCAL client_encoding = 'UTF8'");
   }
 
   void prepare_cancel() {
@@ -351,13 +366,17 @@ class PostgresqlBackend final : public Backend {
         col.ind[row] = soci::i_null;
       } else {
         col.ind[row] = soci::i_ok;
-        bool ok = true;
+        // Numbers strictly: a bad one is that cell's marker, never the
+        // read's end (the row handler reports it as bad_value). Text numbers
+        // carry no COPY escapes (no tab, newline or backslash in a number).
+        const std::string_view cell(p, static_cast<std::size_t>(field_end - p));
         switch (col.wire) {
           case Wire::text: unescape(p, field_end, col.text[row]); break;
-          case Wire::int64: ok = std::from_chars(p, field_end, col.ints[row]).ec == std::errc{}; break;
-          case Wire::real: ok = std::from_chars(p, field_end, col.reals[row]).ec == std::errc{}; break;
+          case Wire::int64: col.ints[row] = strict_integer(cell); break;
+          case Wire::real: col.reals[row] = strict_real(cell); break;
+          case Wire::iso_days: col.ints[row] = strict_iso_days(cell); break;
+          case Wire::iso_seconds: col.ints[row] = strict_iso_seconds(cell); break;
         }
-        if (!ok) throw DbFailure("unreadable number '" + std::string(p, field_end) + "' in COPY data", true);
       }
       p = field_end + 1;
     }

@@ -129,6 +129,11 @@ std::string reason_words(const std::string &why, const CanonicalSource &src) {
   if (why == reason::duplicate_id) return "the same id appears more than once (only the first row is kept)";
   if (why == reason::negative_duration) return "answered or resolved before it was opened";
   if (why == reason::score_out_of_scale) return "score outside its scale (nps 0-10, csat 1-csat_scale, ces 1-ces_scale)";
+  if (why == reason::end_not_after_start) return "end_date on or before start_date (the contract covers no day; left out)";
+  if (why == reason::mixed_customer_order)
+    return "a line names another customer than its order's first line (the order counts for the first one)";
+  if (why == reason::invalid_text) return "text that is not UTF-8 or holds a NUL (replaced by U+FFFD / removed)";
+  if (why == reason::long_text) return "text over 500 bytes (truncated)";
   return why;
 }
 

@@ -43,11 +43,13 @@ class Loader {
 
   [[noreturn]] void fail(const DbFailure &e, std::string_view source, const std::string &context) const {
     ErrorFacts f = facts(source);
-    f.detail = e.what();
+    // A server quotes the value it refused; a 400-digit one is no help.
+    const std::string what = shorten_literals(e.what());
+    f.detail = what;
     if (e.connection)
-      throw SourceError(std::string(backend_.name()) + " failed while reading " + context + ": " + e.what(), std::move(f));
+      throw SourceError(std::string(backend_.name()) + " failed while reading " + context + ": " + what, std::move(f));
     f.problem = ProfileProblem::sql;
-    throw ProfileError(context + ": SQL error: " + e.what(), std::move(f));
+    throw ProfileError(context + ": SQL error: " + what, std::move(f));
   }
 
   // A canonical column the SELECT does not return as it should: the message
@@ -131,7 +133,10 @@ class Loader {
     };
     report();
     try {
+      // The sink's chunk is `chunk` itself: its text is repaired in place
+      // before any handler reads it.
       backend_.read(select, chunk, [&](const Chunk &c) {
+        rows_.repair_text(chunk);
         for (std::size_t r = 0; r < c.rows; ++r) src.row(rows_, c, r);
         rows += static_cast<std::int64_t>(c.rows);
         report();

@@ -2,12 +2,15 @@
 
 #include <utility>
 
+#include "core/text.hpp"
+
 namespace cskpi::source_detail {
 namespace {
 
 constexpr std::array<const char *, static_cast<std::size_t>(Why::count)> kWhyNames = {
     reason::null_mandatory,   reason::unknown_customer, reason::negative_duration, reason::score_out_of_scale,
-    reason::after_as_of,      reason::duplicate_id,     reason::bad_value};
+    reason::after_as_of,      reason::duplicate_id,     reason::bad_value,         reason::end_not_after_start,
+    reason::mixed_customer_order, reason::invalid_text, reason::long_text};
 
 }  // namespace
 
@@ -35,6 +38,21 @@ void RowReader::end_source(std::string_view source) {
   }
   // Ids kept only to find duplicates go before the next source grows the model.
   seen_ids_ = IdIndex();
+  std::vector<std::uint32_t>().swap(order_customer_);
+}
+
+void RowReader::repair_text(Chunk &c) {
+  for (std::size_t r = 0; r < c.rows; ++r) {
+    unsigned what = kTextOk;  // once per row and kind of repair
+    for (std::size_t col = 0; col < c.cols.size(); ++col) {
+      if (c.cols[col].wire != Wire::text || c.null(col, r) || text_is_clean(c.text(col, r))) continue;
+      std::string &cell = c.cols[col].text[r];
+      what |= cskpi::repair_text(cell, repaired_);
+      cell.swap(repaired_);
+    }
+    if (what & kTextInvalid) flag(Why::invalid_text);
+    if (what & kTextTruncated) flag(Why::long_text);
+  }
 }
 
 }  // namespace cskpi::source_detail

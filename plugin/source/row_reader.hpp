@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/amounts.hpp"
 #include "core/dataset.hpp"
 #include "core/settings.hpp"
 #include "core/timezone.hpp"
@@ -29,6 +30,10 @@ enum class Why : std::uint8_t {
   after_as_of,
   duplicate_id,
   bad_value,
+  end_not_after_start,
+  mixed_customer_order,
+  invalid_text,
+  long_text,
   count
 };
 
@@ -77,7 +82,9 @@ class RowReader {
   Cell day_at(const Chunk &c, std::size_t col, std::size_t r, Day &out) const;
   // A timestamp column as a UTC instant and its local Day.
   Cell instant_at(const Chunk &c, std::size_t col, std::size_t r, Seconds &utc, Day &local) const;
-  static bool finite_real(const Chunk &c, std::size_t col, std::size_t r) { return std::isfinite(c.real(col, r)); }
+  // An amount or mrr cell: a number (not a strict-read failure, NaN) within
+  // ±kMaxAmount (core/amounts.hpp).
+  static bool good_amount(const Chunk &c, std::size_t col, std::size_t r) { return plausible_amount(c.real(col, r)); }
 
   // The dense customer of a row of another source, implying unknown ones
   // (flagged unknown_customer when the load reads customers).
@@ -88,6 +95,12 @@ class RowReader {
   }
   // The dense order id of an order line (consecutive lines share one).
   std::uint32_t order_ref(std::string_view id);
+  // Flags a line (mixed_customer_order) whose customer is not the one of
+  // its order's first line (which the purchase KPIs give the order to).
+  void check_order_customer(std::uint32_t order, std::uint32_t customer);
+  // Repairs the text cells of a chunk in place (core/text.hpp), flagging
+  // each row with repaired text once per kind of repair.
+  void repair_text(Chunk &c);
   // Adds id to the current source's ids seen; false when it was there
   // already (a duplicate). For sources whose ids the model does not keep.
   bool first_sight(std::string_view id);
@@ -112,6 +125,8 @@ class RowReader {
   std::string last_customer_text_;
   std::uint32_t last_order_ = IdIndex::npos;
   std::string last_order_text_;
+  std::vector<std::uint32_t> order_customer_;  // per dense order id: its first line's customer
+  std::string repaired_;                       // scratch for repair_text
 };
 
 // The cell readers and lookups every row calls, inline in the handlers.
@@ -173,6 +188,11 @@ inline std::uint32_t RowReader::order_ref(std::string_view id) {
     last_order_text_.assign(id);
   }
   return last_order_;
+}
+
+inline void RowReader::check_order_customer(std::uint32_t order, std::uint32_t customer) {
+  if (order == order_customer_.size()) order_customer_.push_back(customer);
+  else if (order_customer_[order] != customer) flag(Why::mixed_customer_order);
 }
 
 inline bool RowReader::first_sight(std::string_view id) {

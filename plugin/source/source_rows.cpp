@@ -32,11 +32,12 @@ void order_line_row(RowReader &in, const Chunk &c, std::size_t r) {
   if (c.null(kOrder, r) || c.null(kCustomer, r) || c.null(kDate, r) || c.null(kAmount, r))
     return in.skip(Why::null_mandatory);
   Day d = kNoDay;
-  if (in.day_at(c, kDate, r, d) != Cell::ok || !RowReader::finite_real(c, kAmount, r)) return in.skip(Why::bad_value);
+  if (in.day_at(c, kDate, r, d) != Cell::ok || !RowReader::good_amount(c, kAmount, r)) return in.skip(Why::bad_value);
   if (d > in.as_of()) return in.skip(Why::after_as_of);
   auto &ol = in.data().order_lines;
   const std::uint32_t order = in.order_ref(c.text(kOrder, r));
   const std::uint32_t customer = in.customer_ref(c.text(kCustomer, r));
+  in.check_order_customer(order, customer);
   const std::uint32_t category = RowReader::name_or_unknown(in.data().categories, c, kCategory, r);
   in.see(d);
   // Every KPI reads lines at (order, category) grain: the next line of the
@@ -64,7 +65,7 @@ void invoice_row(RowReader &in, const Chunk &c, std::size_t r) {
   std::string_view kind = c.text(kKind, r);
   Day d = kNoDay;
   if ((kind != "invoice" && kind != "credit_note") || in.day_at(c, kDate, r, d) != Cell::ok ||
-      !RowReader::finite_real(c, kAmount, r))
+      !RowReader::good_amount(c, kAmount, r))
     return in.skip(Why::bad_value);
   if (d > in.as_of()) return in.skip(Why::after_as_of);
   if (!in.first_sight(c.text(kId, r))) return in.skip(Why::duplicate_id);
@@ -165,6 +166,7 @@ void feedback_row(RowReader &in, const Chunk &c, std::size_t r) {
   Day day = kNoDay;
   if (in.instant_at(c, kAnswered, r, answered, day) != Cell::ok) return in.skip(Why::bad_value);
   long long score = c.integer(kScore, r);
+  if (score == kBadValue) return in.skip(Why::bad_value);  // 'abc' is no score (no detractor)
   if (score < lo || score > hi) return in.skip(Why::score_out_of_scale);
   if (day > in.as_of()) return in.skip(Why::after_as_of);
   if (!in.first_sight(c.text(kId, r))) return in.skip(Why::duplicate_id);
@@ -185,7 +187,7 @@ void subscription_row(RowReader &in, const Chunk &c, std::size_t r) {
   if (c.null(kId, r) || c.null(kCustomer, r) || c.null(kStart, r) || c.null(kMrr, r))
     return in.skip(Why::null_mandatory);
   Day start = kNoDay;
-  if (in.day_at(c, kStart, r, start) != Cell::ok || !RowReader::finite_real(c, kMrr, r)) return in.skip(Why::bad_value);
+  if (in.day_at(c, kStart, r, start) != Cell::ok || !RowReader::good_amount(c, kMrr, r)) return in.skip(Why::bad_value);
   if (start > in.as_of()) return in.skip(Why::after_as_of);
   if (!in.first_sight(c.text(kId, r))) return in.skip(Why::duplicate_id);
   Day end = kNoDay;
@@ -193,6 +195,9 @@ void subscription_row(RowReader &in, const Chunk &c, std::size_t r) {
     end = kNoDay;
     in.flag(Why::bad_value);
   }
+  // Ending on or before its start it covers no day (end is exclusive): no
+  // activity, no MRR, nothing to keep (docs/kpis.md §11).
+  if (end != kNoDay && end <= start) return in.skip(Why::end_not_after_start);
   auto &s = in.data().subscriptions;
   s.customer.push_back(in.customer_ref(c.text(kCustomer, r)));
   s.start.push_back(start);
@@ -205,7 +210,7 @@ void retention_cost_row(RowReader &in, const Chunk &c, std::size_t r) {
   enum { kDate, kAmount };
   if (c.null(kDate, r) || c.null(kAmount, r)) return in.skip(Why::null_mandatory);
   Day d = kNoDay;
-  if (in.day_at(c, kDate, r, d) != Cell::ok || !RowReader::finite_real(c, kAmount, r)) return in.skip(Why::bad_value);
+  if (in.day_at(c, kDate, r, d) != Cell::ok || !RowReader::good_amount(c, kAmount, r)) return in.skip(Why::bad_value);
   if (d > in.as_of()) return in.skip(Why::after_as_of);
   in.data().retention_costs.day.push_back(d);
   in.data().retention_costs.amount.push_back(c.real(kAmount, r));

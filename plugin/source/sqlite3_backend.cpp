@@ -9,7 +9,9 @@
 // SQLite keeps dates as TEXT ('YYYY-MM-DD[ HH:MM:SS]'), so the wrapped SELECT
 // converts them with SQLite's own date functions and returns integers. Every
 // column is an expression with a fixed result type (CAST, or a CASE over
-// integers), so each buffer reads exactly one storage class besides NULL.
+// integers); number columns come as stored and are read strictly (real_of,
+// integer_of), so nothing is coerced.
+#include <cmath>
 #include <memory>
 
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -80,6 +82,40 @@ const char *soci_type_name(int t) {
 }
 
 const std::string kBad = std::to_string(kBadValue);
+
+// SQLite's date functions normalise what they cannot refuse: the Julian day
+// of '2024-02-30' is that of 2024-03-01, and '2460000.5' is a Julian day
+// number. A date cell is good only when its first ten characters are a real
+// calendar date: the date of their Julian day written back is the same text.
+// The time part is checked by the functions themselves (NULL).
+std::string not_a_date(const std::string &c) {
+  return "typeof(" + c + ") <> 'text' OR date(julianday(substr(" + c + ", 1, 10))) IS NOT substr(" + c + ", 1, 10)";
+}
+
+std::string_view bytes_of(sqlite_api::sqlite3_value *v) {
+  // text (not blob): a BLOB of decimal text reads as its characters.
+  const auto *p = reinterpret_cast<const char *>(sqlite_api::sqlite3_value_text(v));
+  return {p ? p : "", static_cast<std::size_t>(sqlite_api::sqlite3_value_bytes(v))};
+}
+
+// A number cell as stored: integers and reals as they are, text and blobs
+// read strictly (backend.hpp).
+double real_of(sqlite_api::sqlite3_value *v) {
+  const int type = sqlite_api::sqlite3_value_type(v);
+  if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) return sqlite_api::sqlite3_value_double(v);
+  return strict_real(bytes_of(v));
+}
+
+long long integer_of(sqlite_api::sqlite3_value *v) {
+  const int type = sqlite_api::sqlite3_value_type(v);
+  if (type == SQLITE_INTEGER) return sqlite_api::sqlite3_value_int64(v);
+  if (type == SQLITE_FLOAT) {
+    const double d = sqlite_api::sqlite3_value_double(v);
+    return std::isfinite(d) && d == std::floor(d) && std::abs(d) <= 9007199254740992.0 ? static_cast<long long>(d)
+                                                                                       : kBadValue;
+  }
+  return strict_integer(bytes_of(v));
+}
 
 class Sqlite3Backend final : public Backend {
  public:
@@ -162,7 +198,7 @@ class Sqlite3Backend final : public Backend {
         // again), so the subtraction is exact: no truncation trouble before
         // 1970.
         if (number || t == soci::dt_blob) break;
-        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN typeof(" + c + ") <> 'text' THEN " + kBad +
+        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN " + not_a_date(c) + " THEN " + kBad +
                                  " ELSE COALESCE(CAST(julianday(" + c + ", 'start of day') - 2440587.5 AS INTEGER), " +
                                  kBad + ") END",
                              Wire::int64, Meaning::days};
@@ -173,17 +209,19 @@ class Sqlite3Backend final : public Backend {
         const std::string seconds = sqlite_api::sqlite3_libversion_number() >= 3038000
                                         ? "unixepoch(" + c + ")"
                                         : "CAST(strftime('%s', " + c + ") AS INTEGER)";
-        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN typeof(" + c + ") <> 'text' THEN " + kBad +
+        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN " + not_a_date(c) + " THEN " + kBad +
                                  " ELSE COALESCE(" + seconds + ", " + kBad + ") END",
                              Wire::int64, Meaning::epoch_naive};
       }
+      // Numbers come as stored and text (or Tryton's Numeric, a BLOB of
+      // decimal text) is read strictly in read(): CAST would turn 'abc' into
+      // 0 and '12abc' into 12.
       case ColumnKind::real:
         if (t == soci::dt_date) break;
-        // CAST handles Tryton's Numeric stored as a BLOB of decimal text.
-        return PlannedColumn{"CAST(" + c + " AS REAL)", Wire::real, Meaning::real};
+        return PlannedColumn{c, Wire::real, Meaning::real};
       case ColumnKind::integer:
         if (t == soci::dt_date) break;
-        return PlannedColumn{"CAST(" + c + " AS INTEGER)", Wire::int64, Meaning::integer};
+        return PlannedColumn{c, Wire::int64, Meaning::integer};
     }
     why = std::string("is ") + have.type_name + ", which cannot hold a " + column_kind_name(want.kind) +
           (want.kind == ColumnKind::date || want.kind == ColumnKind::timestamp
@@ -225,8 +263,11 @@ class Sqlite3Backend final : public Backend {
             col.text[n].assign(p, static_cast<std::size_t>(sq::sqlite3_value_bytes(v)));
             break;
           }
-          case Wire::int64: col.ints[n] = sq::sqlite3_value_int64(v); break;
-          case Wire::real: col.reals[n] = sq::sqlite3_value_double(v); break;
+          case Wire::int64: col.ints[n] = integer_of(v); break;
+          case Wire::real: col.reals[n] = real_of(v); break;
+          // Not planned here (SQLite converts dates itself); read as the text they are.
+          case Wire::iso_days: col.ints[n] = strict_iso_days(bytes_of(v)); break;
+          case Wire::iso_seconds: col.ints[n] = strict_iso_seconds(bytes_of(v)); break;
         }
       }
       if (++n == kChunkRows) {

@@ -13,14 +13,15 @@ std::optional<std::string> pg_server() {
   return std::string(conn);
 }
 
-std::optional<std::string> pg_fresh_database(const std::string &name) {
+std::optional<std::string> pg_fresh_database(const std::string &name, const std::string &encoding) {
   auto server = pg_server();
   if (!server) return std::nullopt;
   {
     soci::session admin(soci::postgresql, *server);
     // Names come from test code, never from data; quoted as identifiers.
     admin << "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)";
-    admin << "CREATE DATABASE \"" + name + "\"";
+    admin << "CREATE DATABASE \"" + name + "\"" +
+                 (encoding.empty() ? "" : " ENCODING '" + encoding + "' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
   }
   std::string conn = *server;
   auto pos = conn.find("dbname=");

@@ -15,8 +15,10 @@ std::optional<std::string> pg_server();
 
 // Creates a fresh, empty database named `name` (dropped first if it exists)
 // and returns its connection string; nullopt without a server. Each test uses
-// its own name, so tests can run in parallel.
-std::optional<std::string> pg_fresh_database(const std::string &name);
+// its own name, so tests can run in parallel. `encoding` other than the
+// server's default (e.g. SQL_ASCII, which stores any byte, as old ERPs'
+// databases do) gives the database that encoding and the C locale.
+std::optional<std::string> pg_fresh_database(const std::string &name, const std::string &encoding = "");
 
 }  // namespace cskpi::test
 

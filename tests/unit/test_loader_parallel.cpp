@@ -476,9 +476,9 @@ TEST_CASE("two connections: errors are the one-connection load's", "[pg]") {
     CHECK(contains(msg, "ProfileError: profile '" + dir.profile().name + "', source 'invoices'"));
     CHECK(contains(msg, "no_such_table"));
   }
-  SECTION("a value the server cannot cast, found mid-stream in a worker source") {
-    ProfileDir dir(Sql{{"tickets", "SELECT ticket_id, customer_id, CASE WHEN ticket_id = 2 THEN 'garbage' "
-                                "ELSE opened_at::text END AS opened_at, first_response_at, resolved_at, "
+  SECTION("a value the profile's own cast fails on, found mid-stream in a worker source") {
+    ProfileDir dir(Sql{{"tickets", "SELECT ticket_id, customer_id, (CASE WHEN ticket_id = 2 THEN 'garbage' "
+                                "ELSE opened_at::text END)::timestamp AS opened_at, first_response_at, resolved_at, "
                                 "channel, category, priority, reopen_count FROM tickets"}});
     db.run("INSERT INTO tickets VALUES (1, '1', '2023-01-01 10:00', NULL, NULL, NULL, NULL, NULL, NULL), "
            "(2, '1', '2023-01-01 11:00', NULL, NULL, NULL, NULL, NULL, NULL)");
@@ -491,8 +491,8 @@ TEST_CASE("two connections: errors are the one-connection load's", "[pg]") {
     CHECK(contains(same_error(dir.profile()), "missing column 'amount'"));
   }
   SECTION("errors on both connections: the first source's, as on one connection") {
-    ProfileDir dir(Sql{{"order_lines", "SELECT order_id, customer_id, CASE WHEN order_id = 'o29999' THEN 'bad' "
-                                    "ELSE order_date::text END AS order_date, product_id, category, amount "
+    ProfileDir dir(Sql{{"order_lines", "SELECT order_id, customer_id, (CASE WHEN order_id = 'o29999' THEN 'bad' "
+                                    "ELSE order_date::text END)::date AS order_date, product_id, category, amount "
                                     "FROM order_lines"},
                     {"invoices", "SELECT * FROM no_such_table"}});
     std::string msg = same_error(dir.profile());
