@@ -73,10 +73,31 @@ bool iso_date(std::string_view t, long long &days) {
 long long strict_iso_days(std::string_view text) {
   text = trimmed(text);
   long long days = 0;
-  // A date, or a date and time: its date.
-  if (!iso_date(text, days) || (text.size() > 10 && strict_iso_seconds(text) == kBadValue)) return kBadValue;
-  return days;
+  if (!iso_date(text, days)) return kBadValue;
+  if (text.size() == 10) return days;
+  // A date and time: the date of that instant (after its offset, if any).
+  const long long s = strict_iso_seconds(text);
+  if (s == kBadValue) return kBadValue;
+  return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
 }
+
+namespace {
+
+// An optional zone suffix at text[at..]: 'Z' or +HH:MM / -HH:MM (as SQLite
+// and ISO 8601 write it); the seconds to subtract for UTC.
+bool zone_offset(std::string_view text, std::size_t at, long long &offset) {
+  offset = 0;
+  if (at == text.size()) return true;
+  if (text.substr(at) == "Z") return true;
+  int h, m;
+  if (text.size() != at + 6 || (text[at] != '+' && text[at] != '-') || !digits(text, at + 1, 2, h) ||
+      text[at + 3] != ':' || !digits(text, at + 4, 2, m) || h > 14 || m > 59)
+    return false;
+  offset = (text[at] == '-' ? -1 : 1) * (h * 3600LL + m * 60LL);
+  return true;
+}
+
+}  // namespace
 
 long long strict_iso_seconds(std::string_view text) {
   text = trimmed(text);
@@ -84,7 +105,7 @@ long long strict_iso_seconds(std::string_view text) {
   if (!iso_date(text, days)) return kBadValue;
   if (text.size() == 10) return days * 86400;
   int h, mi, s = 0;
-  if ((text[10] != ' ' && text[10] != 'T') || !digits(text, 11, 2, h) || text.size() < 16 || text[13] != ':' ||
+  if ((text[10] != ' ' && text[10] != 'T') || text.size() < 16 || !digits(text, 11, 2, h) || text[13] != ':' ||
       !digits(text, 14, 2, mi))
     return kBadValue;
   std::size_t end = 16;
@@ -92,14 +113,14 @@ long long strict_iso_seconds(std::string_view text) {
     if (!digits(text, 17, 2, s)) return kBadValue;
     end = 19;
     if (end < text.size() && text[end] == '.') {  // fractions of a second: dropped (floor)
-      ++end;
-      const std::size_t first = end;
+      const std::size_t first = ++end;
       while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
       if (end == first) return kBadValue;
     }
   }
-  if (end != text.size() || h > 23 || mi > 59 || s > 59) return kBadValue;
-  return days * 86400 + h * 3600 + mi * 60 + s;
+  long long offset = 0;
+  if (!zone_offset(text, end, offset) || h > 23 || mi > 59 || s > 59) return kBadValue;
+  return days * 86400 + h * 3600 + mi * 60 + s - offset;
 }
 
 std::string shorten_literals(std::string_view m) {

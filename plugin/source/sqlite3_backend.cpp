@@ -81,16 +81,6 @@ const char *soci_type_name(int t) {
   return "?";
 }
 
-const std::string kBad = std::to_string(kBadValue);
-
-// SQLite's date functions normalise what they cannot refuse: the Julian day
-// of '2024-02-30' is that of 2024-03-01, and '2460000.5' is a Julian day
-// number. A date cell is good only when its first ten characters are a real
-// calendar date: the date of their Julian day written back is the same text.
-// The time part is checked by the functions themselves (NULL).
-std::string not_a_date(const std::string &c) {
-  return "typeof(" + c + ") <> 'text' OR date(julianday(substr(" + c + ", 1, 10))) IS NOT substr(" + c + ", 1, 10)";
-}
 
 std::string_view bytes_of(sqlite_api::sqlite3_value *v) {
   // text (not blob): a BLOB of decimal text reads as its characters.
@@ -191,28 +181,16 @@ class Sqlite3Backend final : public Backend {
       case ColumnKind::text:
         if (t == soci::dt_date) break;
         return PlannedColumn{"CAST(" + c + " AS TEXT)", Wire::text, Meaning::text};
+      // Dates come as stored and are read in read() (strict_iso_days /
+      // _seconds): SQLite's own date functions roll '2024-02-30' over to
+      // March 1st, read '2460000.5' as a Julian day number, and cost more
+      // per cell than the parse. A number is no date here either.
       case ColumnKind::date:
-        // A number is no date here: julianday() would read it as a Julian day
-        // number, strftime() likewise. 'start of day' first drops any time
-        // part (as date() would, without formatting and parsing the date
-        // again), so the subtraction is exact: no truncation trouble before
-        // 1970.
         if (number || t == soci::dt_blob) break;
-        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN " + not_a_date(c) + " THEN " + kBad +
-                                 " ELSE COALESCE(CAST(julianday(" + c + ", 'start of day') - 2440587.5 AS INTEGER), " +
-                                 kBad + ") END",
-                             Wire::int64, Meaning::days};
-      case ColumnKind::timestamp: {
+        return PlannedColumn{c, Wire::iso_days, Meaning::days};
+      case ColumnKind::timestamp:
         if (number || t == soci::dt_blob) break;
-        // unixepoch() (SQLite 3.38) is CAST(strftime('%s', x) AS INTEGER)
-        // without the text in between.
-        const std::string seconds = sqlite_api::sqlite3_libversion_number() >= 3038000
-                                        ? "unixepoch(" + c + ")"
-                                        : "CAST(strftime('%s', " + c + ") AS INTEGER)";
-        return PlannedColumn{"CASE WHEN " + c + " IS NULL THEN NULL WHEN " + not_a_date(c) + " THEN " + kBad +
-                                 " ELSE COALESCE(" + seconds + ", " + kBad + ") END",
-                             Wire::int64, Meaning::epoch_naive};
-      }
+        return PlannedColumn{c, Wire::iso_seconds, Meaning::epoch_naive};
       // Numbers come as stored and text (or Tryton's Numeric, a BLOB of
       // decimal text) is read strictly in read(): CAST would turn 'abc' into
       // 0 and '12abc' into 12.
@@ -265,9 +243,13 @@ class Sqlite3Backend final : public Backend {
           }
           case Wire::int64: col.ints[n] = integer_of(v); break;
           case Wire::real: col.reals[n] = real_of(v); break;
-          // Not planned here (SQLite converts dates itself); read as the text they are.
-          case Wire::iso_days: col.ints[n] = strict_iso_days(bytes_of(v)); break;
-          case Wire::iso_seconds: col.ints[n] = strict_iso_seconds(bytes_of(v)); break;
+          // Only text is a date ('YYYY-MM-DD[ HH:MM[:SS[.fff]]]', backend.hpp).
+          case Wire::iso_days:
+            col.ints[n] = sq::sqlite3_value_type(v) == SQLITE_TEXT ? strict_iso_days(bytes_of(v)) : kBadValue;
+            break;
+          case Wire::iso_seconds:
+            col.ints[n] = sq::sqlite3_value_type(v) == SQLITE_TEXT ? strict_iso_seconds(bytes_of(v)) : kBadValue;
+            break;
         }
       }
       if (++n == kChunkRows) {
