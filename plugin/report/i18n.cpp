@@ -117,8 +117,10 @@ constexpr Label kLabels[] = {
     {"footer_run_none", "on demand", "sob demanda"},
     {"footer_version", "cskpi", "cskpi"},
     {"clv_note",
-     "Customers the CLV model still sees as probably alive (P(alive) 50–80 %), most lifetime value at stake first.",
-     "Clientes que o modelo de CLV ainda vê como provavelmente ativos (P(ativo) 50–80 %), maior valor em jogo primeiro."},
+     "Repeat customers whose chance of still being a customer (P(alive), BG/NBD model) has fallen below the alert "
+     "threshold (clv.at_risk_below), most repeat revenue first.",
+     "Clientes recorrentes cuja chance de ainda serem clientes (P(ativo), modelo BG/NBD) caiu abaixo do limite de "
+     "alerta (clv.at_risk_below), maior receita recorrente primeiro."},
     {"p_alive", "P(alive)", "P(ativo)"},
     {"expected_purchases", "expected purchases", "compras esperadas"},
     {"clv", "CLV", "CLV"},

@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "engine/engine.hpp"
 #include "engine/table_registry.hpp"
+#include "kpi/clv.hpp"
 
 namespace cskpi::report {
 
@@ -25,7 +26,10 @@ ReportData collect_report_data(Engine &engine, Day as_of, Granularity g) {
   out.health = engine.compute_table(d, g, "health");
   out.detractors = engine.compute_table(d, g, "detractor_followups");
   out.quality = engine.compute_table(d, g, "data_quality");
-  if (find_table("clv")) out.clv = engine.compute_table(d, g, "clv");
+  // The "alive but slipping" list: the clv rows below clv.at_risk_below,
+  // most repeat revenue first (docs/kpis.md §13.12).
+  if (find_table("clv"))
+    out.clv = alive_but_slipping(engine.compute_table(d, g, "clv"), engine.settings().clv.at_risk_below);
   return out;
 }
 

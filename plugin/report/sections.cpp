@@ -409,20 +409,14 @@ std::string health_section(const Page &page) {
          at_risk_table(page) + (page.view.data().present.feedback ? detractor_table(page) : "") + "</section>";
 }
 
-// "Alive but slipping" from the CLV table (docs/kpis.md §13.7): customers
-// the BG/NBD model still sees as more likely alive than not (p_alive 0.5 to
-// 0.8) — no longer sure, so the ones worth a call — most lifetime value at
-// stake first. Left out when the library has no clv table.
+// "Alive but slipping" (docs/kpis.md §13.12): the model data holds the clv
+// rows whose P(alive) fell below clv.at_risk_below, most repeat revenue
+// first (kpi/clv.hpp alive_but_slipping). Left out when the library has no
+// clv table.
 std::string clv_section(const Page &page) {
   const auto &clv = page.view.data().clv;
   if (!clv) return "";
-  std::vector<std::size_t> rows;
-  for (std::size_t r : page.view.rows(*clv)) {
-    const double p = real_at(*clv, "p_alive", r);
-    if (!is_null(p) && p >= 0.5 && p < 0.8) rows.push_back(r);
-  }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](std::size_t a, std::size_t b) { return real_at(*clv, "clv", a) > real_at(*clv, "clv", b); });
+  std::vector<std::size_t> rows = page.view.rows(*clv);
   if (rows.size() > 15) rows.resize(15);
   std::vector<std::vector<std::string>> body;
   for (std::size_t r : rows)

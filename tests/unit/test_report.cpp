@@ -175,6 +175,34 @@ TEST_CASE("report: the top churned customers are customer_movements' largest chu
   CHECK(test::contains(html, format_number(largest, 2, Lang::en)));
 }
 
+TEST_CASE("report: alive but slipping lists the clv rows below clv.at_risk_below, most repeat revenue first",
+          "[report]") {
+  Engine engine = demo_engine();
+  Request r;
+  r.table = "clv";
+  r.as_of = parse_day(kAsOf);
+  const Table clv = engine.compute(r);
+  // The expected list from the clv table itself: P(alive) < 0.3 (the default), by x · monetary.
+  std::vector<std::pair<double, std::string>> expected;
+  for (std::size_t i = 0; i < clv.row_count(); ++i) {
+    const double p = real_at(clv, "p_alive", i), m = real_at(clv, "monetary", i);
+    if (!is_null(p) && p < 0.3)
+      expected.emplace_back(-(static_cast<double>(clv.column(clv.column_index("x")).ints[i]) * (is_null(m) ? 0 : m)),
+                            text_at(clv, "customer_id", i));
+  }
+  std::sort(expected.begin(), expected.end());
+  REQUIRE(expected.size() >= 3);
+  const std::string html = render_report(engine, std::string(R"({"as_of":")") + kAsOf + R"(","sections":["clv"]})");
+  const auto body = html.find("<tbody>", html.find("id=\"clv\""));
+  REQUIRE(body != std::string::npos);
+  std::size_t at = body;
+  for (std::size_t k = 0; k < 3; ++k) {  // the first three rows, in order
+    INFO(k);
+    at = html.find("<td>" + expected[k].second + "</td>", at);
+    CHECK(at != std::string::npos);
+  }
+}
+
 TEST_CASE("report: unknown segment and an as_of before the data name the value", "[report]") {
   Engine engine = demo_engine();
   CHECK_THROWS_WITH(render_report(engine, std::string(R"({"as_of":")") + kAsOf + R"(","segment":"retail"})"),
