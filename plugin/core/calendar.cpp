@@ -40,22 +40,43 @@ Day make_day(int year, unsigned month, unsigned day) {
   return from_ymd(date::year{year} / date::month{month} / date::day{day});
 }
 
-Day parse_day(std::string_view iso) {
-  // Strict YYYY-MM-DD: anything else is a caller error, not a guess.
-  auto digits = [&](std::size_t pos, std::size_t n) {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-      if (iso[i] < '0' || iso[i] > '9') throw std::invalid_argument("not a date (YYYY-MM-DD): '" + std::string(iso) + "'");
-      v = v * 10 + (iso[i] - '0');
+namespace {
+
+enum class DayText { ok, not_yyyy_mm_dd, not_in_calendar };
+
+// Strict YYYY-MM-DD: anything else is refused, not guessed at.
+DayText read_day(std::string_view iso, Day &out) {
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return DayText::not_yyyy_mm_dd;
+  int v[3] = {0, 0, 0};
+  const std::size_t start[3] = {0, 5, 8}, length[3] = {4, 2, 2};
+  for (int k = 0; k < 3; ++k)
+    for (std::size_t i = start[k]; i < start[k] + length[k]; ++i) {
+      if (iso[i] < '0' || iso[i] > '9') return DayText::not_yyyy_mm_dd;
+      v[k] = v[k] * 10 + (iso[i] - '0');
     }
-    return v;
-  };
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-')
-    throw std::invalid_argument("not a date (YYYY-MM-DD): '" + std::string(iso) + "'");
-  date::year_month_day ymd{date::year{digits(0, 4)}, date::month{static_cast<unsigned>(digits(5, 2))},
-                           date::day{static_cast<unsigned>(digits(8, 2))}};
-  if (!ymd.ok()) throw std::invalid_argument("not a valid date: '" + std::string(iso) + "'");
-  return from_ymd(ymd);
+  const date::year_month_day ymd{date::year{v[0]}, date::month{static_cast<unsigned>(v[1])},
+                                 date::day{static_cast<unsigned>(v[2])}};
+  if (!ymd.ok()) return DayText::not_in_calendar;  // 2024-02-30 is no date
+  out = from_ymd(ymd);
+  return DayText::ok;
+}
+
+}  // namespace
+
+Day parse_day(std::string_view iso) {
+  Day d = kNoDay;
+  switch (read_day(iso, d)) {
+    case DayText::ok: return d;
+    case DayText::not_yyyy_mm_dd: throw std::invalid_argument("not a date (YYYY-MM-DD): '" + std::string(iso) + "'");
+    case DayText::not_in_calendar: break;
+  }
+  throw std::invalid_argument("not a valid date: '" + std::string(iso) + "'");
+}
+
+std::optional<Day> try_parse_day(std::string_view iso) {
+  Day d = kNoDay;
+  if (read_day(iso, d) != DayText::ok) return std::nullopt;
+  return d;
 }
 
 std::string format_day(Day d) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@ const char *granularity_name(Granularity g);
 
 Day make_day(int year, unsigned month, unsigned day);
 Day parse_day(std::string_view iso);                    // "YYYY-MM-DD"; throws std::invalid_argument
+std::optional<Day> try_parse_day(std::string_view iso);  // the same, nullopt instead of throwing (per-cell reads)
 std::string format_day(Day d);                          // "YYYY-MM-DD"
 int weekday_iso(Day d);                                 // 1 = Monday .. 7 = Sunday
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include <date/date.h>
 
+#include "core/calendar.hpp"
 #include "source/backend.hpp"
 
 namespace cskpi::source_detail {
@@ -57,15 +57,11 @@ bool digits(std::string_view t, std::size_t p, std::size_t n, int &out) {
 }
 
 // The calendar date of 'YYYY-MM-DD...' as days since 1970-01-01.
+// The YYYY-MM-DD the text starts with (core/calendar's strict reading).
 bool iso_date(std::string_view t, long long &days) {
-  int y, m, d;
-  if (!digits(t, 0, 4, y) || t.size() < 10 || t[4] != '-' || !digits(t, 5, 2, m) || t[7] != '-' ||
-      !digits(t, 8, 2, d))
-    return false;
-  const date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)), date::day(static_cast<unsigned>(d))};
-  if (!ymd.ok()) return false;  // 2024-02-30 is no date
-  days = date::sys_days(ymd).time_since_epoch().count();
-  return true;
+  const std::optional<Day> d = t.size() >= 10 ? try_parse_day(t.substr(0, 10)) : std::nullopt;
+  if (d) days = *d;
+  return d.has_value();
 }
 
 }  // namespace
