@@ -20,6 +20,8 @@ ReportData collect_report_data(Engine &engine, Day as_of, Granularity g) {
   out.backend = engine.settings().source.backend;
   out.profile = engine.settings().source.profile;
   out.movements = engine.compute_table(d, g, "customer_movements");
+  if (const int p = last_complete_period(out.kpis.grid()); p >= 0)
+    out.current_movements = index_current_movements(out.movements, out.kpis.grid()[static_cast<std::size_t>(p)].start);
   out.cohort_retention = engine.compute_table(d, g, "cohort_retention");
   out.cohort_revenue = engine.compute_table(d, g, "cohort_revenue");
   out.ticket_breakdown = engine.compute_table(d, g, "ticket_breakdown");
@@ -30,6 +32,29 @@ ReportData collect_report_data(Engine &engine, Day as_of, Granularity g) {
   // most repeat revenue first (docs/kpis.md §13.12).
   if (find_table("clv"))
     out.clv = alive_but_slipping(engine.compute_table(d, g, "clv"), engine.settings().clv.at_risk_below);
+  return out;
+}
+
+int last_complete_period(const PeriodGrid &g) {
+  int complete = -1;
+  for (std::size_t p = 0; p < g.size(); ++p)
+    if (!g.partial(p)) complete = static_cast<int>(p);
+  return complete;
+}
+
+CurrentMovements index_current_movements(const Table &t, Day start) {
+  const std::string period = format_day(start);
+  const Column &from = t.column(t.column_index("period_start")), &move = t.column(t.column_index("revenue_movement")),
+               &amount = t.column(t.column_index("amount"));
+  CurrentMovements out;
+  for (std::size_t r = 0; r < t.row_count(); ++r) {
+    if (move.null[r] || from.text[r] != period) continue;
+    if (move.text[r] == "churned") out.churned.push_back(r);
+    else if (move.text[r] == "expansion") out.expansion.push_back(r);
+  }
+  for (auto *rows : {&out.churned, &out.expansion})
+    std::stable_sort(rows->begin(), rows->end(),
+                     [&](std::size_t a, std::size_t b) { return amount.reals[a] > amount.reals[b]; });
   return out;
 }
 
@@ -51,9 +76,7 @@ SegmentView::SegmentView(const ReportData &data, const std::string &segment) : d
                       ")");
   slot_ = static_cast<std::size_t>(it - names.begin());
   const PeriodGrid &g = data.kpis.grid();
-  int complete = -1;
-  for (std::size_t p = 0; p < g.size(); ++p)
-    if (!g.partial(p)) complete = static_cast<int>(p);
+  const int complete = last_complete_period(g);
   if (complete < 0 || data.first_day == kNoDay)
     throw ConfigError("report option 'as_of': no complete " + std::string(granularity_name(g.granularity())) +
                       " with data up to " + format_day(data.as_of) +

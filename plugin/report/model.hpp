@@ -18,6 +18,15 @@ class Engine;
 
 namespace cskpi::report {
 
+// The revenue movements of the last complete period (customer_movements
+// rows), per kind, largest amount first (ties in table order): indexed once
+// per ReportData, so that each segment's page takes its top customers from
+// these short lists instead of a pass over every period's rows (12M rows at
+// 1M customers; docs/performance.md "The report").
+struct CurrentMovements {
+  std::vector<std::size_t> churned, expansion;
+};
+
 struct ReportData {
   explicit ReportData(KpiResults k) : kpis(std::move(k)) {}
   Day as_of = kNoDay;
@@ -29,6 +38,7 @@ struct ReportData {
       quality{std::string("data_quality")};
   // The CLV table when the library has one (table registry name "clv").
   std::optional<Table> clv;
+  CurrentMovements current_movements;  // of `movements`, filled by collect_report_data
   SourcePresence present;
   bool revenue_subscriptions = false;  // revenue.mode: mrr_end instead of revenue
   bool activity_subscriptions = false;
@@ -38,6 +48,11 @@ struct ReportData {
 // Reads (or reuses) the engine's model for as_of and computes every table
 // the report needs at granularity g.
 ReportData collect_report_data(Engine &engine, Day as_of, Granularity g);
+
+// The last complete period of the grid (the report's current one), or -1.
+int last_complete_period(const PeriodGrid &g);
+// Indexes movements' rows of the period starting on `start`.
+CurrentMovements index_current_movements(const Table &movements, Day start);
 
 // The charts show at most this many periods, ending with the last complete one.
 inline constexpr std::size_t kWindow = 24;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <string_view>
 
 #include "core/kpi_results.hpp"
 #include "report/html.hpp"
@@ -107,22 +108,18 @@ Chart chart(const Page &page, const char *id, const char *title, const char *uni
 const char *pct(const Page &) { return "%"; }
 
 // Rows of customer_movements in the current period with a revenue movement
-// of `kind`, largest amount first. One pass over the columns, no copies:
-// the table has a row per customer and event of every period (1.2M rows at
-// 100k customers), and this runs once per segment.
+// of `kind`, largest amount first: the first n of this segment in the list
+// collect_report_data indexed once for every segment (model.hpp
+// CurrentMovements; filtering a stably sorted list keeps its order).
 std::vector<std::size_t> top_movements(const Page &page, const char *kind, std::size_t n) {
-  const Table &t = page.view.data().movements;
-  const std::string period = page.iso(static_cast<int>(page.view.current()));
-  const Column &start = t.column(t.column_index("period_start")), &move = t.column(t.column_index("revenue_movement")),
-               &segment = t.column(t.column_index("segment")), &amount = t.column(t.column_index("amount"));
+  const ReportData &d = page.view.data();
+  const Column &segment = d.movements.column(d.movements.column_index("segment"));
   const bool every_segment = page.view.segment() == "all";
   std::vector<std::size_t> rows;
-  for (std::size_t r = 0; r < t.row_count(); ++r)
-    if (start.text[r] == period && !move.null[r] && move.text[r] == kind &&
-        (every_segment || segment.text[r] == page.view.segment()))
-      rows.push_back(r);
-  std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) { return amount.reals[a] > amount.reals[b]; });
-  if (rows.size() > n) rows.resize(n);
+  for (std::size_t r : std::string_view(kind) == "churned" ? d.current_movements.churned : d.current_movements.expansion) {
+    if (rows.size() == n) break;
+    if (every_segment || segment.text[r] == page.view.segment()) rows.push_back(r);
+  }
   return rows;
 }
 
