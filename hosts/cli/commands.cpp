@@ -171,9 +171,10 @@ int cmd_compute(const std::vector<std::string> &args) {
 }
 
 int cmd_nightly(const std::vector<std::string> &args) {
-  auto o = parse_options(args, {"config", "as-of", "granularities", "lookback"}, {});
+  auto o = parse_options(args, {"config", "as-of", "granularities", "lookback"}, {"full"});
   if (!o.has("config")) throw UsageError("nightly needs --config FILE");
   json::object options;
+  if (o.has("full")) options["full"] = true;  // every source read in full (docs/nightly.md "Incremental runs")
   if (o.has("as-of")) options["as_of"] = o.get("as-of");
   if (o.has("granularities")) {
     json::array g;

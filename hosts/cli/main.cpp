@@ -26,7 +26,7 @@ const char *kUsage =
     "              --config FILE --out FILE [--as-of DATE] [--granularity G] [--segment S]\n"
     "              [--lang en|pt-BR] [--run-id N]\n"
     "  nightly   write the KPI snapshot of as_of into the target database\n"
-    "              --config FILE [--as-of DATE] [--granularities month,week] [--lookback N]\n"
+    "              --config FILE [--as-of DATE] [--granularities month,week] [--lookback N] [--full]\n"
     "  check-profile  read every source of the profile (at most N rows each) and say what\n"
     "            works and what to fix; exit 3 when customers or order_lines cannot be read\n"
     "              --config FILE [--limit N] [--as-of DATE] [--json]\n"

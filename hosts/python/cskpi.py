@@ -113,7 +113,7 @@ class Engine:
         return self._call(library().cskpi_compute, request)
 
     def nightly(self, **options):
-        """Writes the snapshot (options: as_of, granularities, lookback_periods); returns the run summary."""
+        """Writes the snapshot (options: as_of, granularities, lookback_periods, full); returns the run summary."""
         return self._call(library().cskpi_nightly, options)[0]
 
     def report(self, **options):

@@ -54,4 +54,13 @@ std::string quote_ident(Dialect d, std::string_view name) {
   return out + q;
 }
 
+const char *utc_clock_sql(Dialect d) {
+  switch (d) {
+    case Dialect::sqlite3: return "SELECT strftime('%Y-%m-%d %H:%M:%S', 'now')";
+    case Dialect::postgresql: return "SELECT to_char(CURRENT_TIMESTAMP AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')";
+    case Dialect::mysql: return "SELECT DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d %H:%i:%s')";
+  }
+  return "";
+}
+
 }  // namespace cskpi

@@ -38,4 +38,9 @@ Dialect parse_dialect(std::string_view name, std::string_view what = "database b
 // the plugin knows (canonical columns, its own tables and columns), never data.
 std::string quote_ident(Dialect d, std::string_view name);
 
+// A one-row, one-column SELECT of d's UTC clock now as text 'YYYY-MM-DD
+// HH:MM:SS': the watermark of an incremental nightly run (docs/nightly.md
+// "Incremental runs"), read from the source database, not this machine.
+const char *utc_clock_sql(Dialect d);
+
 }  // namespace cskpi

@@ -233,6 +233,18 @@ void parse_clv(const json::object &o, ClvSettings &c) {
   if (auto *v = o.if_contains("cohorts")) c.sbg_pooled = choice(*v, "clv.cohorts", "each", "pooled");
 }
 
+// docs/configuration.md "nightly" and docs/nightly.md "Incremental runs".
+void parse_nightly(const json::object &o, NightlySettings &n) {
+  check_keys(o, {"full_every_days", "change_overlap_minutes", "model_path"}, "nightly.");
+  if (auto *v = o.if_contains("full_every_days")) n.full_every_days = as_int(*v, "nightly.full_every_days", 1, 3650);
+  if (auto *v = o.if_contains("change_overlap_minutes"))
+    n.change_overlap_minutes = as_int(*v, "nightly.change_overlap_minutes", 0, 10080);
+  if (auto *v = o.if_contains("model_path")) {
+    n.model_path = as_string(*v, "nightly.model_path");
+    if (n.model_path.empty()) throw ConfigError("configuration key 'nightly.model_path' must not be empty");
+  }
+}
+
 void parse_mode(const json::object &root, const char *key, bool &subscriptions, const char *other) {
   auto *v = root.if_contains(key);
   if (!v) return;
@@ -260,7 +272,7 @@ Settings parse_settings(const std::string &json_text) {
   check_keys(o,
              {"source", "target", "timezone", "timestamps", "as_of", "granularity", "inactivity_days",
               "activation_days", "upsell_threshold", "csat_scale", "ces_scale", "activity", "revenue", "sla_hours",
-              "calendar", "health", "clv"},
+              "calendar", "health", "clv", "nightly"},
              "");
   Settings s;
   default_week(s.calendar);
@@ -312,6 +324,7 @@ Settings parse_settings(const std::string &json_text) {
   if (auto *v = o.if_contains("calendar")) parse_calendar(as_object(*v, "calendar"), s.calendar);
   if (auto *v = o.if_contains("health")) parse_health(as_object(*v, "health"), s.health);
   if (auto *v = o.if_contains("clv")) parse_clv(as_object(*v, "clv"), s.clv);
+  if (auto *v = o.if_contains("nightly")) parse_nightly(as_object(*v, "nightly"), s.nightly);
   return s;
 }
 

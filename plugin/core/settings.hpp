@@ -62,6 +62,16 @@ struct ClvSettings {
   bool sbg_pooled = false;           // "cohorts": each (one sBG per cohort, default) or pooled
 };
 
+// The incremental nightly run (docs/nightly.md "Incremental runs",
+// docs/configuration.md "nightly").
+struct NightlySettings {
+  int full_every_days = 7;           // a full run when the last one is this many days old
+  int change_overlap_minutes = 60;   // :since = the last watermark minus this
+  // The saved model's file; "": beside an SQLite target ("<file>.cskpi-model"),
+  // none for a PostgreSQL target (every run full, fallback no_model_path).
+  std::string model_path;
+};
+
 struct Settings {
   SourceSettings source;
   // "source.parameters": values of the {{name}} placeholders of the source's
@@ -89,6 +99,7 @@ struct Settings {
   WorkCalendar calendar;
   HealthSettings health;
   ClvSettings clv;
+  NightlySettings nightly;
 };
 
 // Parses the configuration JSON text. Throws ConfigError naming the key.

@@ -50,6 +50,11 @@ int parse_lookback(const json::value &v) {
   return static_cast<int>(v.get_int64());
 }
 
+bool parse_full(const json::value &v) {
+  if (!v.is_bool()) throw ConfigError("nightly option 'full' must be true or false");
+  return v.get_bool();
+}
+
 }  // namespace
 
 NightlyOptions parse_nightly_options(const std::string &json_text, const Settings &settings) {
@@ -59,7 +64,8 @@ NightlyOptions parse_nightly_options(const std::string &json_text, const Setting
     if (key == "as_of") o.as_of = parse_as_of(kv.value());
     else if (key == "granularities") o.granularities = parse_granularities(kv.value());
     else if (key == "lookback_periods") o.lookback_periods = parse_lookback(kv.value());
-    else throw ConfigError("unknown nightly option '" + key + "' (known: as_of, granularities, lookback_periods)");
+    else if (key == "full") o.full = parse_full(kv.value());
+    else throw ConfigError("unknown nightly option '" + key + "' (known: as_of, granularities, lookback_periods, full)");
   }
   o.as_of = resolve_as_of(settings, o.as_of);
   if (o.granularities.empty()) o.granularities.push_back(settings.granularity);

@@ -29,15 +29,21 @@ void save_run(Target &db, const RunRecord &run) {
   soci::indicator rows_ind = run.rows_read.empty() ? soci::i_null : soci::i_ok;
   soci::indicator error_ind = run.error.empty() ? soci::i_null : soci::i_ok;
   std::string date = db.dialect().date_param("as_of");
+  soci::indicator fallback_ind = run.fallback.empty() ? soci::i_null : soci::i_ok;
+  soci::indicator digest_ind = run.model_digest.empty() ? soci::i_null : soci::i_ok;
   db.sql() << "INSERT INTO cskpi_run (id, as_of, status, granularities, cskpi_version, rows_read, kpi_rows,"
-              " table_rows, duration_ms, error, finished_at) VALUES (:id, " +
-                  date + ", :status, :g, :v, :rows_read, :kpi_rows, :table_rows, :duration, :error, " + now_sql(db) +
+              " table_rows, duration_ms, error, mode, fallback, model_digest, finished_at) VALUES (:id, " +
+                  date + ", :status, :g, :v, :rows_read, :kpi_rows, :table_rows, :duration, :error, :mode,"
+                  " :fallback, :digest, " + now_sql(db) +
                   ") ON CONFLICT (id) DO UPDATE SET status = excluded.status, rows_read = excluded.rows_read,"
                   " kpi_rows = excluded.kpi_rows, table_rows = excluded.table_rows,"
-                  " duration_ms = excluded.duration_ms, error = excluded.error, finished_at = excluded.finished_at",
+                  " duration_ms = excluded.duration_ms, error = excluded.error, mode = excluded.mode,"
+                  " fallback = excluded.fallback, model_digest = excluded.model_digest,"
+                  " finished_at = excluded.finished_at",
       soci::use(id), soci::use(as_of), soci::use(run.status), soci::use(run.granularities), soci::use(version),
       soci::use(run.rows_read, rows_ind), soci::use(kpi_rows), soci::use(table_rows), soci::use(duration),
-      soci::use(run.error, error_ind);
+      soci::use(run.error, error_ind), soci::use(run.mode), soci::use(run.fallback, fallback_ind),
+      soci::use(run.model_digest, digest_ind);
 }
 
 void close_abandoned_runs(Target &db) {

@@ -19,6 +19,10 @@ struct RunRecord {
   std::int64_t table_rows = 0;  // rows written into the other snapshot tables
   std::int64_t duration_ms = 0;
   std::string error;          // empty = null
+  // How the sources were read (docs/nightly.md "Incremental runs").
+  std::string mode = "full";  // full | incremental
+  std::string fallback;       // why a run was full that could have been incremental; empty = null
+  std::string model_digest;   // checksum of the model file this run saved; empty = null
 };
 
 // Inserts the row with status running and sets run.id.

@@ -165,7 +165,29 @@ class Backend {
   // for every chunk of at most kChunkRows rows. Exceptions from `sink` pass
   // through after the statement is cleaned up (DbFailure for the database's).
   virtual void read(const std::string &select, Chunk &chunk, const std::function<void(const Chunk &)> &sink) = 0;
+
+  // Change capture (docs/nightly.md "Incremental runs"): a SELECT whose text
+  // names the parameter :since, bound (never pasted into the SQL) to a UTC
+  // 'YYYY-MM-DD HH:MM:SS'. describe_since and read_since are describe and
+  // read for it (read_since: one prepared statement; a day's changes are
+  // small). A dialect without it throws DbFailure (not a connection problem).
+  virtual std::vector<ResultColumn> describe_since(const std::string &select) {
+    (void)select;
+    throw DbFailure(std::string(name()) + " sources have no change capture", false);
+  }
+  virtual void read_since(const std::string &select, const std::string &since, Chunk &chunk,
+                          const std::function<void(const Chunk &)> &sink) {
+    (void)select, (void)since, (void)chunk, (void)sink;
+    throw DbFailure(std::string(name()) + " sources have no change capture", false);
+  }
+  // The database's UTC clock now, 'YYYY-MM-DD HH:MM:SS' (utc_clock_sql,
+  // core/dialect.hpp), read inside the load's transaction: the watermark.
+  virtual std::string utc_clock() = 0;
 };
+
+// select with every :since parameter written $1 (PostgreSQL's numbered
+// parameters); "::since" (a cast) and ":sinceX" are left alone.
+std::string numbered_since(std::string_view select);
 
 std::unique_ptr<Backend> make_sqlite3_backend(soci::session &db);
 std::unique_ptr<Backend> make_postgresql_backend(soci::session &db);

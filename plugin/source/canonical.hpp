@@ -55,6 +55,11 @@ struct CanonicalSource {
   // Loaded columns first, in the order the row handler indexes them.
   std::span<const CanonicalColumn> columns;
   std::string_view date_column;  // dates a row (the profile check's coverage and null rate)
+  // The column that names the document a row belongs to (an order, an
+  // invoice...): the unit change capture replaces (docs/nightly.md
+  // "Incremental runs"). Always the first column; "" when the source has
+  // none (retention_costs: read in full every run).
+  std::string_view document_key;
   // The customers themselves: the source other sources' customer_id refer
   // to (read first); its rows are never left out for their date.
   bool defines_customers;

@@ -1,4 +1,5 @@
-// The strict number readers and the message shortener of backend.hpp.
+// The strict number readers, the message shortener and the :since rewrite of backend.hpp.
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -137,6 +138,26 @@ std::string shorten_literals(std::string_view m) {
     out.append(m.substr(i, cut - i)).append("\u2026").push_back(q);
     i = close + 1;
   }
+  return out;
+}
+
+}  // namespace cskpi::source_detail
+
+namespace cskpi::source_detail {
+
+std::string numbered_since(std::string_view select) {
+  constexpr std::string_view kName = ":since";
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::string out;
+  std::size_t pos = 0;
+  for (std::size_t at; (at = select.find(kName, pos)) != std::string_view::npos; pos = at + kName.size()) {
+    const bool cast = at > 0 && select[at - 1] == ':';
+    const std::size_t after = at + kName.size();
+    const bool longer = after < select.size() && word(select[after]);
+    out.append(select.substr(pos, at - pos));
+    out.append(cast || longer ? kName : std::string_view("$1"));
+  }
+  out.append(select.substr(pos));
   return out;
 }
 

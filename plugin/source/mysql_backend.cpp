@@ -315,6 +315,12 @@ class MysqlBackend final : public Backend {
     return std::nullopt;
   }
 
+  std::string utc_clock() override {
+    std::string now;
+    db_ << utc_clock_sql(Dialect::mysql), soci::into(now);
+    return now;
+  }
+
   void read(const std::string &select, Chunk &chunk, const std::function<void(const Chunk &)> &sink) override {
     MYSQL *cn = conn();
     if (mysql_real_query(cn, select.data(), select.size())) throw failure(cn);

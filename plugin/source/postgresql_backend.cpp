@@ -228,10 +228,56 @@ class PostgresqlBackend final : public Backend {
     return std::strcmp(PQgetvalue(r.get(), 0, 0), "t") == 0;
   }
 
-  std::vector<ResultColumn> describe(const std::string &select) override {
+  std::vector<ResultColumn> describe(const std::string &select) override { return describe_with(select, 0); }
+
+  // :since becomes $1 (its type inferred from what it is compared with),
+  // null in the describe.
+  std::vector<ResultColumn> describe_since(const std::string &select) override {
+    return describe_with(numbered_since(select), 1);
+  }
+
+  // The changes of a day are few: one PQexecParams (COPY takes no
+  // parameters), its text values parsed as COPY's are.
+  void read_since(const std::string &select, const std::string &since, Chunk &chunk,
+                  const std::function<void(const Chunk &)> &sink) override {
+    const std::string sql = numbered_since(select);
+    const char *params[] = {since.c_str()};
+    Result r(PQexecParams(conn(), sql.c_str(), 1, nullptr, params, nullptr, nullptr, 0));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw failure(conn(), r.get());
+    if (static_cast<std::size_t>(PQnfields(r.get())) != chunk.cols.size())
+      throw DbFailure("the wrapped SELECT returned an unexpected number of columns", false);
+    chunk.reserve_rows();
+    std::size_t n = 0;
+    const int rows = PQntuples(r.get());
+    for (int row = 0; row < rows; ++row) {
+      for (std::size_t c = 0; c < chunk.cols.size(); ++c) {
+        const int f = static_cast<int>(c);
+        if (PQgetisnull(r.get(), row, f)) {
+          chunk.cols[c].ind[n] = soci::i_null;
+          continue;
+        }
+        set_cell(chunk.cols[c], n, std::string_view(PQgetvalue(r.get(), row, f),
+                                                    static_cast<std::size_t>(PQgetlength(r.get(), row, f))), false);
+      }
+      if (++n == kChunkRows || row + 1 == rows) {
+        chunk.rows = n;
+        sink(chunk);
+        n = 0;
+      }
+    }
+  }
+
+  std::string utc_clock() override {
+    Result r(PQexec(conn(), utc_clock_sql(Dialect::postgresql)));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) throw failure(conn(), r.get());
+    return PQgetvalue(r.get(), 0, 0);
+  }
+
+  std::vector<ResultColumn> describe_with(const std::string &select, int params) {
     std::string probe = "SELECT * FROM (\n" + select + "\n) AS src LIMIT 0";
+    const char *nulls[] = {nullptr};
     // The extended protocol (PQexecParams) accepts a single statement only.
-    Result r(PQexecParams(conn(), probe.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+    Result r(PQexecParams(conn(), probe.c_str(), params, nullptr, params ? nulls : nullptr, nullptr, nullptr, 0));
     if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw failure(conn(), r.get());
     std::vector<ResultColumn> cols;
     for (int i = 0; i < PQnfields(r.get()); ++i) {
@@ -362,23 +408,29 @@ class PostgresqlBackend final : public Backend {
       if ((tab == nullptr) != (c + 1 == chunk.cols.size()))
         throw DbFailure("unexpected COPY row layout (column count differs)", true);
       ColumnBuffer &col = chunk.cols[c];
-      if (field_end - p == 2 && p[0] == '\\' && p[1] == 'N') {
+      if (field_end - p == 2 && p[0] == '\\' && p[1] == 'N')
         col.ind[row] = soci::i_null;
-      } else {
-        col.ind[row] = soci::i_ok;
-        // Numbers strictly: a bad one is that cell's marker, never the
-        // read's end (the row handler reports it as bad_value). Text numbers
-        // carry no COPY escapes (no tab, newline or backslash in a number).
-        const std::string_view cell(p, static_cast<std::size_t>(field_end - p));
-        switch (col.wire) {
-          case Wire::text: unescape(p, field_end, col.text[row]); break;
-          case Wire::int64: col.ints[row] = strict_integer(cell); break;
-          case Wire::real: col.reals[row] = strict_real(cell); break;
-          case Wire::iso_days: col.ints[row] = strict_iso_days(cell); break;
-          case Wire::iso_seconds: col.ints[row] = strict_iso_seconds(cell); break;
-        }
-      }
+      else
+        set_cell(col, row, std::string_view(p, static_cast<std::size_t>(field_end - p)), true);
       p = field_end + 1;
+    }
+  }
+
+  // One non-null text value; `copy_escaped`: COPY's text format (backslash escapes).
+  static void set_cell(ColumnBuffer &col, std::size_t row, std::string_view cell, bool copy_escaped) {
+    col.ind[row] = soci::i_ok;
+    // Numbers strictly: a bad one is that cell's marker, never the read's
+    // end (the row handler reports it as bad_value). Text numbers carry no
+    // COPY escapes (no tab, newline or backslash in a number).
+    switch (col.wire) {
+      case Wire::text:
+        if (copy_escaped) unescape(cell.data(), cell.data() + cell.size(), col.text[row]);
+        else col.text[row].assign(cell);
+        break;
+      case Wire::int64: col.ints[row] = strict_integer(cell); break;
+      case Wire::real: col.reals[row] = strict_real(cell); break;
+      case Wire::iso_days: col.ints[row] = strict_iso_days(cell); break;
+      case Wire::iso_seconds: col.ints[row] = strict_iso_seconds(cell); break;
     }
   }
 

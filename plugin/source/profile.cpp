@@ -93,11 +93,34 @@ std::size_t placeholder_at(std::string_view text, std::size_t pos, std::string_v
   return e + 2 - pos;
 }
 
+constexpr std::string_view kChangesSuffix = ".changes", kDocumentsSuffix = ".documents";
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Change capture is both SELECTs of a source that has its own (docs/profiles/README.md).
+void check_change_capture(const Profile &p) {
+  auto check = [&](const std::map<std::string, std::string> &have, const std::map<std::string, std::string> &other,
+                   const char *file, const char *other_file) {
+    for (const auto &[source, sql] : have) {
+      if (!p.sql.count(source))
+        throw ProfileError("profile '" + p.name + "': " + source + file + " without " + source +
+                           ".sql (change capture is for a source the profile reads)");
+      if (!other.count(source))
+        throw ProfileError("profile '" + p.name + "': " + source + file + " without " + source + other_file +
+                           " (change capture needs both)");
+    }
+  };
+  check(p.changes, p.documents, ".changes.sql", ".documents.sql");
+  check(p.documents, p.changes, ".documents.sql", ".changes.sql");
+}
+
 Profile assemble(const std::string &name, const std::vector<ProfileText> &files, const std::string &dialect,
                  const ProfileOptions &options) {
   struct Entry {
     const ProfileText *file;
-    std::string source;
+    std::string stem;  // "<source>", "<source>.changes" or "<source>.documents"
     std::string dir;
   };
   std::vector<Entry> entries;
@@ -113,11 +136,20 @@ Profile assemble(const std::string &name, const std::vector<ProfileText> &files,
     if (!dir.empty() && !find_dialect(dir))
       throw ProfileError("profile '" + name + "': directory '" + std::string(dir) + "' is not a SQL dialect (expected " +
                          dialect_choices() + ")");
-    std::string source(file.substr(0, file.size() - 4));
-    if (!find_canonical_source(source))
+    // "<source>.sql", or a change-capture file "<source>.changes.sql" /
+    // "<source>.documents.sql": the stem names the entry.
+    std::string stem(file.substr(0, file.size() - 4));
+    std::string source = stem;
+    for (std::string_view suffix : {kChangesSuffix, kDocumentsSuffix})
+      if (ends_with(source, suffix)) source.resize(source.size() - suffix.size());
+    const CanonicalSource *canonical = find_canonical_source(source);
+    if (!canonical)
       throw ProfileError("profile '" + name + "': file '" + f.path + "' is not named after a source (sources: " +
-                         source_list() + ")");
-    entries.push_back({&f, std::move(source), std::string(dir)});
+                         source_list() + "; change capture: <source>.changes.sql, <source>.documents.sql)");
+    if (stem != source && canonical->document_key.empty())
+      throw ProfileError("profile '" + name + "': file '" + f.path + "': source '" + source +
+                         "' has no document key, so it has no change capture (it is read in full every run)");
+    entries.push_back({&f, std::move(stem), std::string(dir)});
   }
 
   // Placeholder defaults ("-- cskpi:default name=value") from every file, and
@@ -211,20 +243,28 @@ Profile assemble(const std::string &name, const std::vector<ProfileText> &files,
     std::string sql = strip_sql(filled);
     if (sql.empty()) throw ProfileError("profile '" + name + "': file '" + e.file->path + "' holds no SELECT");
     if (e.dir.empty()) {
-      generic[e.source] = std::move(sql);
-      generic_requires[e.source] = std::move(needs);
+      generic[e.stem] = std::move(sql);
+      generic_requires[e.stem] = std::move(needs);
     } else if (e.dir == dialect) {
-      overrides[e.source] = std::move(sql);
-      override_requires[e.source] = std::move(needs);
+      overrides[e.stem] = std::move(sql);
+      override_requires[e.stem] = std::move(needs);
     }
   }
-  Profile p{name, std::move(generic), std::move(generic_requires)};
-  for (auto &[source, sql] : overrides) {
-    p.sql[source] = std::move(sql);
-    p.requires_relations[source] = std::move(override_requires[source]);
+  for (auto &[stem, sql] : overrides) {
+    generic[stem] = std::move(sql);
+    generic_requires[stem] = std::move(override_requires[stem]);
   }
-  for (auto it = p.requires_relations.begin(); it != p.requires_relations.end();)
-    it = it->second.empty() ? p.requires_relations.erase(it) : std::next(it);
+  Profile p{name, {}, {}, {}, {}};
+  for (auto &[stem, sql] : generic) {
+    if (ends_with(stem, kChangesSuffix)) p.changes[stem.substr(0, stem.size() - kChangesSuffix.size())] = std::move(sql);
+    else if (ends_with(stem, kDocumentsSuffix))
+      p.documents[stem.substr(0, stem.size() - kDocumentsSuffix.size())] = std::move(sql);
+    else p.sql[stem] = std::move(sql);
+  }
+  // Only a source's own SELECT says which relations it needs.
+  for (auto &[stem, needs] : generic_requires)
+    if (p.sql.count(stem) && !needs.empty()) p.requires_relations[stem] = std::move(needs);
+  check_change_capture(p);
   if (!options.allow_missing_mandatory)
     for (const auto &s : canonical_sources())
       if (s.mandatory && !p.sql.count(std::string(s.name)))

@@ -10,6 +10,13 @@
 // file that is not named after a canonical source is an error, so a typo never
 // silently turns a source off.
 //
+// A source with a document key (canonical.cpp) may also declare change
+// capture for the incremental nightly run (docs/nightly.md "Incremental
+// runs", docs/profiles/README.md), with the same dialect overrides:
+//   <source>.changes.sql     the rows of every document changed since :since,
+//                            with the source's columns plus `live`
+//   <source>.documents.sql   `document_id` of every document that exists
+//
 // Two small additions keep one profile usable across installations
 // (docs/profiles/README.md):
 //   {{name}}                           a placeholder, replaced by the value of
@@ -33,6 +40,9 @@ namespace cskpi {
 struct Profile {
   std::string name;                      // built-in name or the path given
   std::map<std::string, std::string> sql;  // source name -> SELECT text (no trailing ';')
+  // Change capture (both or neither per source): source name -> SELECT text.
+  std::map<std::string, std::string> changes;
+  std::map<std::string, std::string> documents;
   // source name -> relations named by its "-- cskpi:requires" lines.
   std::map<std::string, std::vector<std::string>> requires_relations;
 };

@@ -139,6 +139,7 @@ std::string reason_words(const std::string &why, const CanonicalSource &src) {
 
 struct CheckRow {
   std::string source, status, findings;
+  std::string capture = "none";  // none | ok | broken
   bool mandatory = false;
   std::optional<std::int64_t> rows;
   double customer_null = kNull, date_null = kNull;
@@ -171,7 +172,9 @@ class Checker {
   // One source read by the loader, in the loader's read-only transaction.
   Dataset load(const CanonicalSource &src, const std::string &sql) {
     const std::string source(src.name);
-    Profile one{profile_.name, {{source, sql}}, {}};
+    Profile one;
+    one.name = profile_.name;
+    one.sql[source] = sql;
     if (auto r = profile_.requires_relations.find(source); r != profile_.requires_relations.end())
       one.requires_relations[source] = r->second;
     return load_sequential(*backend_, one, settings_, kFarFuture, {}, false);
@@ -240,6 +243,8 @@ class Checker {
     row.status = "ok";
     row.rows = read->second;
     null_rates(src, it->second, row);
+    std::vector<std::string> notes;
+    check_capture(src, row, notes);
 
     std::vector<std::uint32_t> customers;
     std::vector<Day> days;
@@ -254,7 +259,6 @@ class Checker {
       if (d > as_of_) ++after;
     }
 
-    std::vector<std::string> notes;
     if (*row.rows == 0)
       notes.push_back("the SELECT returned no rows" +
                       std::string(src.mandatory ? ": check its WHERE clause (document states, company)" : ""));
@@ -276,6 +280,44 @@ class Checker {
     row.notes = notes_.size();
     notes_.push_back(std::move(notes));
     return row;
+  }
+
+  // The columns an incremental run reads from a SELECT (described, not
+  // run); the missing ones, in declaration order.
+  std::vector<std::string> missing_columns(const std::string &sql, std::vector<std::string_view> want) {
+    std::vector<ResultColumn> have;
+    try {
+      backend_->begin();
+      have = backend_->describe_since(sql);
+      backend_->commit();
+    } catch (const DbFailure &e) {
+      backend_->rollback();
+      return {"(the SELECT fails: " + shorten_literals(e.what()) + ")"};
+    }
+    std::vector<std::string> missing;
+    for (auto w : want)
+      if (std::none_of(have.begin(), have.end(), [&](const ResultColumn &h) { return h.name == w; }))
+        missing.emplace_back(w);
+    return missing;
+  }
+
+  // Change capture (docs/profiles/README.md): the changes SELECT returns the
+  // source's columns plus live, the documents SELECT document_id.
+  void check_capture(const CanonicalSource &src, CheckRow &row, std::vector<std::string> &notes) {
+    auto changes = profile_.changes.find(row.source);
+    if (changes == profile_.changes.end()) return;
+    std::vector<std::string_view> want;
+    for (const auto &c : src.columns) want.push_back(c.name);
+    want.push_back("live");
+    std::vector<std::string> problems;
+    if (auto m = missing_columns(changes->second, want); !m.empty())
+      problems.push_back(row.source + ".changes.sql lacks " + join(m));
+    if (auto m = missing_columns(profile_.documents.at(row.source), {"document_id"}); !m.empty())
+      problems.push_back(row.source + ".documents.sql lacks " + join(m));
+    row.capture = problems.empty() ? "ok" : "broken";
+    if (!problems.empty())
+      notes.push_back("change capture is broken (" + join(problems, "; ") +
+                      "): every nightly run reads this source in full until it is fixed");
   }
 
   // customer_id and date null rates over the same limited rows.
@@ -337,7 +379,7 @@ class Checker {
                c_mandatory = t.column_index("mandatory"), c_rows = t.column_index("rows");
     const auto c_cnull = t.column_index("customer_id_null_rate"), c_dnull = t.column_index("date_null_rate");
     const auto c_min = t.column_index("min_date"), c_max = t.column_index("max_date"),
-               c_findings = t.column_index("findings");
+               c_findings = t.column_index("findings"), c_capture = t.column_index("change_capture");
     for (const auto &r : rows) {
       t.push_text(c_source, r.source);
       t.push_text(c_status, r.status);
@@ -350,6 +392,7 @@ class Checker {
       t.push_real(c_dnull, r.date_null);
       t.push_date(c_min, r.min_date);
       t.push_date(c_max, r.max_date);
+      t.push_text(c_capture, r.capture);
       t.push_text(c_findings, r.findings);
     }
     return t;

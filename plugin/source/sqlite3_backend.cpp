@@ -210,6 +210,29 @@ class Sqlite3Backend final : public Backend {
   }
 
   void read(const std::string &select, Chunk &chunk, const std::function<void(const Chunk &)> &sink) override {
+    read_bound(select, nullptr, chunk, sink);
+  }
+
+  // SQLite names parameters itself: :since stays as written. Unbound in a
+  // describe, it is null (no row, and LIMIT 0 reads none anyway).
+  std::vector<ResultColumn> describe_since(const std::string &select) override { return describe(select); }
+
+  void read_since(const std::string &select, const std::string &since, Chunk &chunk,
+                  const std::function<void(const Chunk &)> &sink) override {
+    read_bound(select, &since, chunk, sink);
+  }
+
+  std::string utc_clock() override {
+    return guarded([&] {
+      std::string now;
+      db_ << utc_clock_sql(Dialect::sqlite3), soci::into(now);
+      return now;
+    });
+  }
+
+ private:
+  void read_bound(const std::string &select, const std::string *since, Chunk &chunk,
+                  const std::function<void(const Chunk &)> &sink) {
     namespace sq = sqlite_api;
     sq::sqlite3 *db = connection();
     sq::sqlite3_stmt *raw = nullptr;
@@ -217,6 +240,13 @@ class Sqlite3Backend final : public Backend {
     // Finalised whatever happens, also when the sink throws (cancel).
     std::unique_ptr<sq::sqlite3_stmt, int (*)(sq::sqlite3_stmt *)> st(raw, &sq::sqlite3_finalize);
     if (rc != SQLITE_OK) throw DbFailure(trimmed(sq::sqlite3_errmsg(db)), is_database_problem(rc));
+    // SQLITE_STATIC (nullptr): *since outlives the statement.
+    if (since) {
+      const int at = sq::sqlite3_bind_parameter_index(raw, ":since");
+      if (at > 0 && sq::sqlite3_bind_text(raw, at, since->c_str(), static_cast<int>(since->size()), nullptr) !=
+                        SQLITE_OK)
+        throw DbFailure(trimmed(sq::sqlite3_errmsg(db)), false);
+    }
     const std::size_t cols = chunk.cols.size();
     if (static_cast<std::size_t>(sq::sqlite3_column_count(raw)) != cols)
       throw DbFailure("the wrapped SELECT returned an unexpected number of columns", false);
@@ -265,7 +295,6 @@ class Sqlite3Backend final : public Backend {
     }
   }
 
- private:
   sqlite_api::sqlite3 *connection() const {
     return static_cast<soci::sqlite3_session_backend *>(db_.get_backend())->conn_;
   }

@@ -67,7 +67,7 @@ Settings settings_for(const fs::path &db, const std::string &profile) {
 
 // One row of the profile_check table, by source.
 struct CheckRow {
-  std::string status, findings;
+  std::string status, findings, capture;
   bool mandatory = false;
   std::optional<std::int64_t> rows;
   std::optional<double> customer_null, date_null;
@@ -83,12 +83,13 @@ std::map<std::string, CheckRow> rows_of(const Table &t) {
   };
   const auto &source = col("source"), &status = col("status"), &mandatory = col("mandatory"), &rows = col("rows");
   const auto &cnull = col("customer_id_null_rate"), &dnull = col("date_null_rate"), &min = col("min_date"),
-             &max = col("max_date"), &findings = col("findings");
+             &max = col("max_date"), &findings = col("findings"), &capture = col("change_capture");
   std::map<std::string, CheckRow> out;
   for (std::size_t r = 0; r < t.row_count(); ++r) {
     CheckRow row;
     row.status = status.text[r];
     row.findings = findings.text[r];
+    row.capture = capture.text[r];
     row.mandatory = mandatory.ints[r] != 0;
     if (!rows.null[r]) row.rows = rows.ints[r];
     if (!cnull.null[r]) row.customer_null = cnull.reals[r];
@@ -333,4 +334,23 @@ TEST_CASE("cskpi check-profile: readable output, exit 0 when customers and order
 
   auto [usage_code, usage_out] = run(cli->string() + " check-profile --limit x --config " + config("canonical"));
   CHECK(usage_code == 2);
+}
+
+TEST_CASE("profile check: change capture per source, none, ok or broken (docs/profiles/README.md)") {
+  TempDir dir;
+  make_canonical_db(dir.path / "erp.sqlite");
+  dir.write("p/customers.sql", "SELECT customer_id, name, created_on, segment FROM customers");
+  dir.write("p/order_lines.sql", "SELECT * FROM order_lines");
+  dir.write("p/order_lines.changes.sql", "SELECT *, 1 AS live FROM order_lines WHERE order_date >= :since");
+  dir.write("p/order_lines.documents.sql", "SELECT DISTINCT order_id AS document_id FROM order_lines");
+  dir.write("p/customers.changes.sql", "SELECT customer_id, name, segment FROM customers WHERE created_on >= :since");
+  dir.write("p/customers.documents.sql", "SELECT customer_id FROM customers");
+  auto rows = check(settings_for(dir.path / "erp.sqlite", (dir.path / "p").string()));
+  CHECK(rows.at("order_lines").capture == "ok");
+  INFO(rows.at("customers").findings);
+  CHECK(rows.at("customers").status == "ok");  // its own SELECT reads
+  CHECK(rows.at("customers").capture == "broken");
+  CHECK(contains(rows.at("customers").findings, "customers.changes.sql lacks created_on, live"));
+  CHECK(contains(rows.at("customers").findings, "customers.documents.sql lacks document_id"));
+  CHECK(rows.at("invoices").capture == "none");
 }

@@ -168,6 +168,34 @@ TEST_CASE("nightly sqlite: a run fills every snapshot table with the engine's va
   CHECK(duration >= 0);
 }
 
+TEST_CASE("nightly options: full", "[nightly]") {
+  Settings s = parse_settings(R"({"as_of": "2024-06-30"})");
+  CHECK_FALSE(parse_nightly_options("", s).full);
+  CHECK(parse_nightly_options(R"({"full": true})", s).full);
+  CHECK_FALSE(parse_nightly_options(R"({"full": false})", s).full);
+  CHECK_THROWS_AS(parse_nightly_options(R"({"full": 1})", s), ConfigError);
+  CHECK_THROWS_AS(parse_nightly_options(R"({"full": "yes"})", s), ConfigError);
+}
+
+TEST_CASE("nightly sqlite: the run log says how the sources were read (migration 0004)", "[nightly]") {
+  Files f("mode");
+  RunSummary r = summary_of(run(f.config()));
+  RunSummary forced = summary_of(run(f.config(), R"({"full": true})"));
+  soci::session s(soci::sqlite3, f.target);
+  for (long long id : {r.run_id, forced.run_id}) {
+    std::string mode;
+    soci::indicator fallback_ind = soci::i_ok, digest_ind = soci::i_ok;
+    std::string fallback, digest;
+    s << "SELECT mode, fallback, model_digest FROM cskpi_run WHERE id = " + std::to_string(id), soci::into(mode),
+        soci::into(fallback, fallback_ind), soci::into(digest, digest_ind);
+    // The canonical profile declares no change capture: every run is full,
+    // which is no fallback, and no model is saved.
+    CHECK(mode == "full");
+    CHECK(fallback_ind == soci::i_null);
+    CHECK(digest_ind == soci::i_null);
+  }
+}
+
 TEST_CASE("nightly sqlite: rerunning the same as_of replaces the rows", "[nightly]") {
   Files f("rerun");
   RunSummary first = summary_of(run(f.config()));

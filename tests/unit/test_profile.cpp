@@ -6,8 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "core/errors.hpp"
+#include "source/backend.hpp"
 #include "source/canonical.hpp"
 #include "source/profile.hpp"
 #include "support/temp_dir.hpp"
@@ -128,4 +130,76 @@ TEST_CASE("profile directory errors") {
     dir.write("order_lines.sql", " ;\n");
     CHECK(contains(error_of(dir.path.string()), "order_lines.sql"));
   }
+}
+
+TEST_CASE("change capture files: <source>.changes.sql and <source>.documents.sql, with dialect overrides") {
+  TempDir dir;
+  dir.write("customers.sql", "SELECT 1 AS customer_id");
+  dir.write("order_lines.sql", "SELECT 1 AS order_id");
+  dir.write("order_lines.changes.sql", "SELECT 'generic changes' WHERE x >= :since;\n");
+  dir.write("order_lines.documents.sql", "SELECT 'generic documents'");
+  dir.write("postgresql/order_lines.changes.sql", "SELECT 'pg changes'");
+  for (const char *dialect : {"sqlite3", "postgresql"}) {
+    INFO(dialect);
+    Profile p = load_profile(dir.path.string(), dialect);
+    // The SELECT files and the change-capture files stay apart.
+    CHECK(p.sql.size() == 2);
+    CHECK(p.sql.at("order_lines") == "SELECT 1 AS order_id");
+    REQUIRE(p.changes.size() == 1);
+    REQUIRE(p.documents.size() == 1);
+    CHECK(p.changes.at("order_lines") == (std::string(dialect) == "postgresql" ? "SELECT 'pg changes'"
+                                                                                : "SELECT 'generic changes' WHERE x >= :since"));
+    CHECK(p.documents.at("order_lines") == "SELECT 'generic documents'");
+  }
+  // The built-in profiles without those files declare none.
+  CHECK(load_profile("canonical", "sqlite3").changes.empty());
+}
+
+TEST_CASE("change capture file errors") {
+  auto error_in = [](const std::map<std::string, std::string> &files) {
+    TempDir dir;
+    dir.write("customers.sql", "SELECT 1 AS customer_id");
+    dir.write("order_lines.sql", "SELECT 1 AS order_id");
+    for (const auto &[file, text] : files) dir.write(file, text);
+    try {
+      load_profile(dir.path.string(), "sqlite3");
+    } catch (const ProfileError &e) {
+      return std::string(e.what());
+    }
+    return std::string("(no ProfileError)");
+  };
+  // A misspelt suffix is no source: an error, never silently no capture.
+  CHECK(contains(error_in({{"order_lines.change.sql", "SELECT 1"}}), "is not named after a source"));
+  CHECK(contains(error_in({{"order_lines.changes.sql", "SELECT 1"}}),
+                 "order_lines.changes.sql without order_lines.documents.sql"));
+  CHECK(contains(error_in({{"order_lines.documents.sql", "SELECT 1"}}),
+                 "order_lines.documents.sql without order_lines.changes.sql"));
+  CHECK(contains(error_in({{"invoices.changes.sql", "SELECT 1"}, {"invoices.documents.sql", "SELECT 1"}}),
+                 "invoices.changes.sql without invoices.sql"));
+  // retention_costs has no document key (canonical.cpp): nothing to replace.
+  CHECK(contains(error_in({{"retention_costs.sql", "SELECT 1"}, {"retention_costs.changes.sql", "SELECT 1"}}),
+                 "source 'retention_costs' has no document key"));
+}
+
+TEST_CASE("every source but retention_costs declares its document key, its first column") {
+  for (const auto &src : canonical_sources()) {
+    INFO(src.name);
+    if (src.name == "retention_costs") {
+      CHECK(src.document_key.empty());
+      continue;
+    }
+    REQUIRE_FALSE(src.document_key.empty());
+    CHECK(src.columns.front().name == src.document_key);
+    CHECK(src.columns.front().kind == ColumnKind::text);
+  }
+}
+
+TEST_CASE("PostgreSQL's :since is $1, casts and longer names are left alone") {
+  using source_detail::numbered_since;
+  CHECK(numbered_since("SELECT 1 WHERE a >= :since") == "SELECT 1 WHERE a >= $1");
+  CHECK(numbered_since("WHERE a >= :since OR b >= :since)") == "WHERE a >= $1 OR b >= $1)");
+  CHECK(numbered_since("WHERE x::since_type = 1") == "WHERE x::since_type = 1");
+  CHECK(numbered_since("WHERE a >= :sincex") == "WHERE a >= :sincex");
+  CHECK(numbered_since("WHERE a >= CAST(:since AS timestamp)") == "WHERE a >= CAST($1 AS timestamp)");
+  CHECK(numbered_since("no parameter") == "no parameter");
 }

@@ -142,3 +142,23 @@ TEST_CASE("the period grid is bounded: a far as_of is refused before anything gr
   CHECK_THROWS_AS(PeriodGrid(Granularity::year, first, parse_day("9999-12-31")), ConfigError);  // 7,980 years
   CHECK(PeriodGrid(Granularity::year, first, parse_day("2999-12-31")).size() == 980);
 }
+
+TEST_CASE("nightly: full_every_days 7, change_overlap_minutes 60, model_path beside the target by default") {
+  const Settings d = parse_settings("{}");
+  CHECK(d.nightly.full_every_days == 7);
+  CHECK(d.nightly.change_overlap_minutes == 60);
+  CHECK(d.nightly.model_path.empty());
+  const Settings s = parse_settings(
+      R"({"nightly": {"full_every_days": 1, "change_overlap_minutes": 0, "model_path": "/var/lib/cskpi/m"}})");
+  CHECK(s.nightly.full_every_days == 1);
+  CHECK(s.nightly.change_overlap_minutes == 0);
+  CHECK(s.nightly.model_path == "/var/lib/cskpi/m");
+}
+
+TEST_CASE("nightly: bad values are configuration errors naming the key") {
+  CHECK(contains(config_error(R"({"nightly": {"full_every_days": 0}})"), "nightly.full_every_days"));
+  CHECK(contains(config_error(R"({"nightly": {"change_overlap_minutes": -1}})"), "nightly.change_overlap_minutes"));
+  CHECK(contains(config_error(R"({"nightly": {"model_path": ""}})"), "nightly.model_path"));
+  CHECK(contains(config_error(R"({"nightly": {"model_path": 3}})"), "nightly.model_path"));
+  CHECK(contains(config_error(R"({"nightly": {"full_every_day": 3}})"), "nightly.full_every_day"));
+}
