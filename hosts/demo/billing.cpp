@@ -26,7 +26,7 @@ Generator::InvoiceResult Generator::write_customer_invoice(Customer &c, std::int
   if (rng_.chance(0.01)) {
     invoice_.i(++invoice_id_).s(invoice_number("INV", day)).s("out_invoice").s("cancelled").i(partner)
         .s(fmt_date(day)).s(fmt_date(day + c.pay_term)).s(currency_of(c)).r(rate).r(untaxed).r(tax).r(total).s(origin)
-        .i_or_null(order_id != 0, order_id).i_or_null(sub_id != 0, sub_id).null().s(fmt_ts(t)).end_row();
+        .i_or_null(order_id != 0, order_id).i_or_null(sub_id != 0, sub_id).null().created(fmt_ts(t)).end_row();
   }
   const bool draft = rng_.chance(day > last_day_ - 10 ? 0.3 : 0.015);
   const std::int64_t id = ++invoice_id_;
@@ -35,7 +35,7 @@ Generator::InvoiceResult Generator::write_customer_invoice(Customer &c, std::int
   else invoice_.s(invoice_number("INV", day));
   invoice_.s("out_invoice").s(draft ? "draft" : "posted").i(partner).s(fmt_date(day)).s(fmt_date(day + c.pay_term))
       .s(currency_of(c)).r(rate).r(untaxed).r(tax).r(total).s(origin).i_or_null(order_id != 0, order_id)
-      .i_or_null(sub_id != 0, sub_id).null().s(fmt_ts(t + 60)).end_row();
+      .i_or_null(sub_id != 0, sub_id).null().created(fmt_ts(t + 60)).end_row();
   if (!draft) schedule_payments(c, partner, id, day, day + c.pay_term, round2(total));
   return {id, !draft};
 }
@@ -80,7 +80,7 @@ void Generator::payment(const Event &e) {
   // not count, and a new one follows a week later.
   const bool bounced = e.a == 0 && rng_.chance(0.005);
   payment_.i(++payment_id_).i(e.b).i(e.b2).s(e.a ? "outbound" : "inbound").s(fmt_date(day_of(e.t))).r(e.x)
-      .s(bounced ? "cancelled" : "posted").end_row();
+      .s(bounced ? "cancelled" : "posted").created(fmt_ts(e.t)).end_row();
   if (bounced) {
     Event again = e;
     push(e.t + 7 * kDay, Kind::payment, e.cust, again);
@@ -120,7 +120,7 @@ void Generator::month_end(const Event &e) {
     const double tax = round2(untaxed * 0.2);
     const std::int64_t id = ++invoice_id_;
     invoice_.i(id).s(invoice_number("BILL", day)).s("in_invoice").s("posted").i(s).s(d).s(fmt_date(day + 30)).s("EUR")
-        .r(1.0).r(untaxed).r(tax).r(untaxed + tax).null().null().null().null().s(fmt_ts(e.t)).end_row();
+        .r(1.0).r(untaxed).r(tax).r(untaxed + tax).null().null().null().null().created(fmt_ts(e.t)).end_row();
     Event p;
     p.b = id;
     p.b2 = s;

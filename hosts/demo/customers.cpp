@@ -32,7 +32,7 @@ void Generator::customer_created(const Event &e) {
   if (first_partner_ == 0) first_partner_ = c.partner;
   partner_.i(c.partner).s(name).s(padded("C", c.number, 6)).i(1).null().i(1).i(0)
       .i_or_null(c.segment != kNoSegment, c.segment + 1).s("office@" + domain).s(country.code)
-      .s(currency_of(c)).i(rng_.chance(0.02) ? 0 : 1).s(fmt_ts(e.t)).end_row();
+      .s(currency_of(c)).i(rng_.chance(0.02) ? 0 : 1).created(fmt_ts(e.t)).end_row();
   ++customers_written_;
   c.contacts = rng_.range(sm.contacts_min, sm.contacts_max);
   for (int k = 0; k < c.contacts; ++k) {
@@ -40,7 +40,7 @@ void Generator::customer_created(const Event &e) {
     const char *last = kLastNames[rng_.range(0, 19)];
     partner_.i(++partner_id_).s(std::string(first) + " " + last).null().i(0).i(c.partner).i(0).i(0).null()
         .s(lower_alnum(first) + "." + lower_alnum(last) + "@" + domain).s(country.code).s(currency_of(c)).i(1)
-        .s(fmt_ts(e.t + 60 + k)).end_row();
+        .created(fmt_ts(e.t + 60 + k)).end_row();
   }
 
   // Buying behaviour.
@@ -84,7 +84,7 @@ void Generator::prospect_created(const Event &e) {
   const std::string name = company_name(country);
   const std::int64_t id = ++partner_id_;
   partner_.i(id).s(name).null().i(1).null().i(0).i(0).null().s("info@" + lower_alnum(name) + ".example")
-      .s(country.code).s(country.code[0] == 'U' ? "USD" : "EUR").i(1).s(fmt_ts(e.t)).end_row();
+      .s(country.code).s(country.code[0] == 'U' ? "USD" : "EUR").i(1).created(fmt_ts(e.t)).end_row();
   if (rng_.chance(0.4)) {
     Event q;
     q.b = id;

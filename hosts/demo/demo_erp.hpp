@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 
 namespace soci {
@@ -39,6 +41,36 @@ struct DemoStats {
 // Throws std::invalid_argument for bad options, soci::soci_error or
 // std::runtime_error for database errors.
 DemoStats generate_demo_erp(soci::session &db, const std::string &backend, const DemoOptions &o);
+
+// One day of activity on an existing demo ERP (day_activity.cpp).
+struct DayOptions {
+  std::uint64_t seed = 1;
+  // Scale: the day's volumes are per customer (10 new orders, 1 edited
+  // order, 1 ticket and 1 answer per 1,000 customers, at least one of each
+  // kind): the benchmark's day at size L is customers = 1,000,000. 0 = the
+  // number of customer companies in the database.
+  int customers = 0;
+  std::string day;    // YYYY-MM-DD of today's documents; "" = the day after the latest order date
+  std::string stamp;  // UTC 'YYYY-MM-DD HH:MM:SS' written to write_date; "" = now
+};
+
+struct DayStats {
+  std::string day, stamp;                      // as applied
+  std::map<std::string, std::int64_t> counts;  // what was done: new_orders, edited_orders, ...
+  // Per canonical source, the document keys (as the profile's key column
+  // gives them) that were created or written, or read a partner that was
+  // written; and those deleted (never among the touched ones).
+  std::map<std::string, std::set<std::string>> touched, deleted;
+};
+
+// Applies, in one transaction on `db`, one day of what an ERP's users do:
+// new customers, orders with lines and posted invoices (some dated weeks
+// back), edited, cancelled, re-drafted and re-assigned orders, a contact
+// moved to another company, re-segmented customers, payments, new and
+// solved tickets, survey answers, a subscription closed and one started,
+// and hard deletions. Every row written gets write_date = stamp (and
+// create_date when created). Same database, options -> same changes.
+DayStats apply_demo_day(soci::session &db, const std::string &backend, const DayOptions &o);
 
 // The text of sql/demo/schema.sql, as compiled in.
 const std::string &demo_schema_sql();

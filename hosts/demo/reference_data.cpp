@@ -83,12 +83,12 @@ void Generator::reference_data() {
   // The company itself and its suppliers, created at go-live.
   const Stamp golive = fmt_ts(begin_ + 6 * kHour);
   partner_.i(++partner_id_).s("Demo Trading GmbH").null().i(1).null().i(0).i(0).null().s("info@demotrading.example")
-      .s("DE").s("EUR").i(1).s(golive).end_row();
+      .s("DE").s("EUR").i(1).created(golive).end_row();
   const char *const suppliers[] = {"Pacific Components Ltd.", "EuroPaper Mills AG", "Contoso Distribution B.V.",
                                    "Fabrikam Furniture S.p.A.", "Northwind Software GmbH", "Alpine Logistics AG"};
   for (const char *s : suppliers) {
     partner_.i(++partner_id_).s(s).null().i(1).null().i(0).i(1).null().s("ap@" + lower_alnum(s) + ".example")
-        .s("DE").s("EUR").i(1).s(golive).end_row();
+        .s("DE").s("EUR").i(1).created(golive).end_row();
     suppliers_.push_back(partner_id_);
   }
 }

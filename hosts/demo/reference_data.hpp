@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -88,5 +89,10 @@ std::string lower_alnum(const std::string &s);
 std::string padded(const char *prefix, std::int64_t n, int width);
 // Amounts: cents, halves away from zero as decimal arithmetic rounds.
 inline double round2(double v) { return decimal_round(v, 2); }
+
+// Company currency (EUR) per USD on a day: drifts slowly around 0.92.
+inline double eur_per_usd(std::int64_t day) {
+  return std::round((0.92 + 0.03 * std::sin(static_cast<double>(day) / 180.0)) * 1e6) / 1e6;
+}
 
 }  // namespace cskpi::demo

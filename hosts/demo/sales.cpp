@@ -54,24 +54,31 @@ Generator::WrittenOrder Generator::write_order(Customer &c, std::int64_t partner
   }
   if (rng_.chance(0.02)) w.lines.push_back({0, "Express delivery surcharge", 1, price_in(c, 15.0 + 5 * rng_.range(0, 9)), 0});
 
+  // The lines carry the order's creation time (the ERP saves an order and
+  // its lines together), so the order row's draw comes first here; the
+  // draws keep their order: section, note, creation time.
+  const bool section = rng_.chance(0.02);
+  const bool note = rng_.chance(0.04);
+  const Stamp created = fmt_ts(day * kDay + 8 * kHour + rng_.range(0, 36000));
   double untaxed = 0;
   std::int64_t seq = 0;
-  if (rng_.chance(0.02)) {
-    line_.i(++line_id_).i(w.id).i(seq += 10).s("line_section").null().s("Equipment").r(0).r(0).r(0).end_row();
+  if (section) {
+    line_.i(++line_id_).i(w.id).i(seq += 10).s("line_section").null().s("Equipment").r(0).r(0).r(0).created(created)
+        .end_row();
   }
   for (const Line &l : w.lines) {
     untaxed += round2(l.qty * l.price * (100 - l.discount) / 100);
     line_.i(++line_id_).i(w.id).i(seq += 10).null().i_or_null(l.product != 0, l.product).s(l.name).r(l.qty).r(l.price)
-        .r(l.discount).end_row();
+        .r(l.discount).created(created).end_row();
   }
-  if (rng_.chance(0.04)) {
+  if (note) {
     line_.i(++line_id_).i(w.id).i(seq += 10).s("line_note").null().s("Deliver to the back entrance, weekdays only")
-        .r(0).r(0).r(0).end_row();
+        .r(0).r(0).r(0).created(created).end_row();
   }
   w.untaxed = untaxed;
   const double rate = rate_of(c, day);
   order_.i(w.id).s(padded("S", w.id, 5)).i(partner).s(fmt_date(day)).s(state).s(currency_of(c)).r(rate).r(untaxed)
-      .r(round2(untaxed * tax_rate(c))).null().s(fmt_ts(day * kDay + 8 * kHour + rng_.range(0, 36000))).end_row();
+      .r(round2(untaxed * tax_rate(c))).null().created(created).end_row();
   return w;
 }
 
@@ -165,9 +172,10 @@ void Generator::product_return(const Event &e) {
   const double rate = rate_of(c, day);
   const double sub = round2(qty * e.x * (100 - e.x2) / 100);
   const std::int64_t id = ++order_id_;
-  line_.i(++line_id_).i(id).i(10).null().i_or_null(e.b2 != 0, e.b2).s("Return").r(qty).r(e.x).r(e.x2).end_row();
+  line_.i(++line_id_).i(id).i(10).null().i_or_null(e.b2 != 0, e.b2).s("Return").r(qty).r(e.x).r(e.x2)
+      .created(fmt_ts(e.t)).end_row();
   order_.i(id).s(padded("S", id, 5)).i(c.partner).s(fmt_date(day)).s("confirmed").s(currency_of(c)).r(rate).r(sub)
-      .r(round2(sub * tax_rate(c))).s(padded("S", e.b, 5)).s(fmt_ts(e.t)).end_row();
+      .r(round2(sub * tax_rate(c))).s(padded("S", e.b, 5)).created(fmt_ts(e.t)).end_row();
 
   auto it = return_invoice_.find(e.b);
   if (it == return_invoice_.end()) return;  // the original was never posted
@@ -178,7 +186,7 @@ void Generator::product_return(const Event &e) {
   const std::int64_t cn = ++invoice_id_;
   invoice_.i(cn).s(invoice_number("RINV", day)).s("out_refund").s("posted").i(c.partner).s(fmt_date(day))
       .s(fmt_date(day)).s(currency_of(c)).r(rate).r(untaxed).r(tax).r(untaxed + tax).s(padded("S", id, 5)).i(id)
-      .null().i(original).s(fmt_ts(e.t + 120)).end_row();
+      .null().i(original).created(fmt_ts(e.t + 120)).end_row();
   if (rng_.chance(0.8)) {
     Event p;
     p.b = cn;

@@ -192,11 +192,7 @@ class Generator {
   std::int64_t next_anonymous(std::int64_t from);
   void handle(const Event &e);
 
-  // Company currency (EUR) per USD on a day: drifts slowly around 0.92.
-  static double usd_rate(std::int64_t day) {
-    return std::round((0.92 + 0.03 * std::sin(static_cast<double>(day) / 180.0)) * 1e6) / 1e6;
-  }
-  double rate_of(const Customer &c, std::int64_t day) const { return c.usd ? usd_rate(day) : 1.0; }
+  double rate_of(const Customer &c, std::int64_t day) const { return c.usd ? eur_per_usd(day) : 1.0; }
   static const char *currency_of(const Customer &c) { return c.usd ? "USD" : "EUR"; }
   // Price lists: USD prices are the EUR list price x 1.09.
   static double price_in(const Customer &c, double eur) { return c.usd ? round2(eur * 1.09) : eur; }

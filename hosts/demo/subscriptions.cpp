@@ -51,7 +51,8 @@ void Generator::subscription_start(const Event &e) {
   const char *reason = open ? nullptr : upgraded ? "Upgraded" : ends_with_churn ? "Customer left" : "Cancelled by customer";
   subscription_.i(id).s(padded("SUB", id, 6)).i(c.partner).s(plan).s(fmt_date(day)).s_or_null(!date_end.empty(), date_end)
       .s(kRule[rule]).r(total).s(currency_of(c)).r(rate).s(open ? "in_progress" : "closed")
-      .s_or_null(reason != nullptr, reason ? reason : "").end_row();
+      .s_or_null(reason != nullptr, reason ? reason : "").s(fmt_ts(e.t))
+      .s(fmt_ts(open ? e.t : std::max(e.t, last * kDay + 18 * kHour))).end_row();
   c.sub_until = std::max(c.sub_until, (std::min(last, last_day_) + 1) * kDay);
 
   Event bill;
@@ -78,7 +79,7 @@ void Generator::subscription_start(const Event &e) {
     const std::int64_t q = ++subscription_id_;
     subscription_.i(q).s(padded("SUB", q, 6)).i(c.partner).s(std::string(kPlans[tier]) + " (alternative)")
         .s(fmt_date(day)).null().s("monthly").r(std::round(mrr_eur * 1.2)).s(currency_of(c)).r(rate)
-        .s(day > last_day_ - 60 ? "draft" : "cancelled").null().end_row();
+        .s(day > last_day_ - 60 ? "draft" : "cancelled").null().created(fmt_ts(e.t)).end_row();
   }
 }
 

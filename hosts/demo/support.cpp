@@ -97,6 +97,9 @@ void Generator::write_ticket(std::int64_t t, const TicketPlan &p, Customer *c, s
   if (order_id == 0 && c && (category == 1 || category == 5) && c->last_order_id && rng_.chance(0.7))
     order_id = c->last_order_id;
 
+  // write_date: the ticket's last change known at the horizon (archiving
+  // spam, closing, the first answer, or its creation).
+  const std::int64_t last_edit = p.spam ? t + 600 : closed ? close : fr_known ? std::max(t, first_response) : t;
   const std::string subject = p.spam ? "You have won a prize!!!"
                               : category < 0 ? "Question"
                                              : kTicketSubjects[category][rng_.range(0, 2)];
@@ -104,7 +107,7 @@ void Generator::write_ticket(std::int64_t t, const TicketPlan &p, Customer *c, s
       .i(channel + 1).i_or_null(category >= 0, category + 1).s(std::string(1, static_cast<char>('0' + priority)))
       .i_or_null(order_id != 0, order_id).s(fmt_ts(t)).s_or_null(fr_known && !p.spam, fmt_ts(first_response))
       .s_or_null(closed || p.spam, fmt_ts(p.spam ? t + 600 : close)).i(p.spam ? 0 : reopens_seen)
-      .i(p.spam ? 0 : 1).end_row();
+      .i(p.spam ? 0 : 1).s(fmt_ts(last_edit)).end_row();
 
   if (c) {
     c->recent_tickets[c->recent_pos] = t;

@@ -37,7 +37,7 @@ void Generator::write_answer(int survey, std::int64_t partner, std::int64_t tick
                              std::int64_t at, int score) {
   answer_.i(++answer_id_).i(survey).i_or_null(partner != 0, partner).i_or_null(ticket != 0, ticket)
       .s(answered ? "done" : "new").s(fmt_ts(sent)).s_or_null(answered, fmt_ts(at)).i_or_null(answered, score)
-      .end_row();
+      .s(fmt_ts(answered ? std::max(at, sent) : sent)).end_row();
 }
 
 // Relationship NPS, rolling: each customer is asked twice a year, on the

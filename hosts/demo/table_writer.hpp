@@ -94,6 +94,9 @@ class TableBuffer {
   // A value or NULL.
   TableBuffer &i_or_null(bool present, std::int64_t v) { return present ? i(v) : null(); }
   TableBuffer &s_or_null(bool present, std::string_view v) { return present ? s(v) : null(); }
+  // create_date and write_date of a row never edited after its creation
+  // (the ERP sets both to the same instant).
+  TableBuffer &created(std::string_view ts) { return s(ts).s(ts); }
   void end_row();
 
   // Hands the buffered rows to the writer (end_row does when full; call at the end).

@@ -15,6 +15,15 @@
 -- references, and the demo deliberately holds a few orphan rows so the KPI
 -- engine's data-quality report has something to find.
 --
+-- Change columns, as Odoo keeps them on every model: create_date (the
+-- record's creation) and write_date (its last change, equal to create_date
+-- until the record is edited), UTC, on every document table (partners,
+-- orders and their lines, invoices, payments, tickets, survey answers,
+-- subscriptions). The generator sets them; its day-of-activity mode
+-- (cskpi-demo-gen --apply-day) stamps what it inserts or edits with the
+-- current time, and the demo profile's change-capture queries
+-- (sql/profiles/demo/*.changes.sql) read them.
+--
 -- Statements are separated by ';' at the end of a line; the generator runs
 -- the CREATE TABLE statements first and the CREATE INDEX ones after the bulk
 -- load (building an index once is much faster than maintaining it per row).
@@ -44,7 +53,8 @@ CREATE TABLE res_partner (
   country_code  VARCHAR(2),
   currency_code VARCHAR(3) NOT NULL DEFAULT 'EUR',  -- currency it is invoiced in
   active        SMALLINT NOT NULL DEFAULT 1,        -- 0 = archived
-  create_date   TIMESTAMP NOT NULL
+  create_date   TIMESTAMP NOT NULL,
+  write_date    TIMESTAMP NOT NULL         -- last change (UTC), see the header
 );
 
 -- ---------------------------------------------------------------- products
@@ -83,7 +93,8 @@ CREATE TABLE sale_order (
   amount_untaxed  NUMERIC(14,2) NOT NULL,  -- document currency
   amount_tax      NUMERIC(14,2) NOT NULL,
   origin          VARCHAR(32),             -- returned order's name, for returns
-  create_date     TIMESTAMP NOT NULL
+  create_date     TIMESTAMP NOT NULL,
+  write_date      TIMESTAMP NOT NULL
 );
 
 -- Order lines. display_type 'line_section'/'line_note' marks layout lines
@@ -98,7 +109,9 @@ CREATE TABLE sale_order_line (
   name            VARCHAR(256),
   product_uom_qty NUMERIC(12,3) NOT NULL,
   price_unit      NUMERIC(14,2) NOT NULL,  -- document currency
-  discount        NUMERIC(5,2) NOT NULL DEFAULT 0   -- percent
+  discount        NUMERIC(5,2) NOT NULL DEFAULT 0,  -- percent
+  create_date     TIMESTAMP NOT NULL,
+  write_date      TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- accounting
@@ -124,7 +137,8 @@ CREATE TABLE account_invoice (
   sale_order_id     INTEGER,               -- -> sale_order
   subscription_id   INTEGER,               -- -> sale_subscription
   reversed_entry_id INTEGER,               -- credit note: -> the invoice it reverses
-  create_date       TIMESTAMP NOT NULL
+  create_date       TIMESTAMP NOT NULL,
+  write_date        TIMESTAMP NOT NULL
 );
 
 -- Payments received (inbound) or refunded (outbound), each allocated to one
@@ -137,7 +151,9 @@ CREATE TABLE account_payment (
   payment_type  VARCHAR(16) NOT NULL,      -- inbound | outbound
   payment_date  DATE NOT NULL,
   amount        NUMERIC(14,2) NOT NULL,    -- invoice currency, positive
-  state         VARCHAR(16) NOT NULL       -- posted | cancelled
+  state         VARCHAR(16) NOT NULL,      -- posted | cancelled
+  create_date   TIMESTAMP NOT NULL,
+  write_date    TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- helpdesk
@@ -177,7 +193,8 @@ CREATE TABLE helpdesk_ticket (
   first_response_date TIMESTAMP,
   close_date          TIMESTAMP,
   reopen_count        INTEGER NOT NULL DEFAULT 0,
-  active              SMALLINT NOT NULL DEFAULT 1
+  active              SMALLINT NOT NULL DEFAULT 1,
+  write_date          TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- surveys
@@ -200,7 +217,8 @@ CREATE TABLE survey_answer (
   state        VARCHAR(16) NOT NULL,         -- new | done
   create_date  TIMESTAMP NOT NULL,           -- invitation sent
   answered_at  TIMESTAMP,
-  score        INTEGER
+  score        INTEGER,
+  write_date   TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- subscriptions
@@ -222,7 +240,9 @@ CREATE TABLE sale_subscription (
   currency_code        VARCHAR(3) NOT NULL,
   currency_rate        NUMERIC(12,6) NOT NULL,
   state                VARCHAR(16) NOT NULL,
-  close_reason         VARCHAR(64)
+  close_reason         VARCHAR(64),
+  create_date          TIMESTAMP NOT NULL,
+  write_date           TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- customer success costs

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -444,6 +445,92 @@ TEST_CASE("demo profile: mapping facts recomputed from the raw ERP tables", "[de
     CHECK(real_of(db, over("retention_costs", be, "SUM(amount)")) == Approx(expected).epsilon(1e-12));
     CHECK(count_of(db, "SELECT COUNT(*) FROM cs_expense WHERE expense_type = 'onboarding'") > 0);
   }
+}
+
+TEST_CASE("demo generator: change columns are set, never before creation", "[demo]") {
+  TempDb f("changes");
+  generate_sqlite(f, small_options());
+  soci::session db(soci::sqlite3, f.connection());
+  for (const char *table : {"res_partner", "sale_order", "sale_order_line", "account_invoice", "account_payment",
+                            "helpdesk_ticket", "survey_answer", "sale_subscription"}) {
+    INFO(table);
+    const std::string t = table;
+    CHECK(count_of(db, "SELECT COUNT(*) FROM " + t) > 0);
+    CHECK(count_of(db, "SELECT COUNT(*) FROM " + t + " WHERE write_date IS NULL OR length(write_date) <> 19") == 0);
+    CHECK(count_of(db, "SELECT COUNT(*) FROM " + t + " WHERE write_date >= '2025-07-01'") == 0);
+    CHECK(count_of(db, "SELECT COUNT(*) FROM " + t + " WHERE write_date < create_date") == 0);
+  }
+  // Lines are saved with their order; later edits show in write_date.
+  CHECK(count_of(db, "SELECT COUNT(*) FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id "
+                     "WHERE l.create_date <> o.create_date") == 0);
+  CHECK(count_of(db, "SELECT COUNT(*) FROM helpdesk_ticket WHERE close_date > write_date") == 0);
+  // (but the deliberately bad ticket, closed before it was opened)
+  CHECK(count_of(db, "SELECT COUNT(*) FROM helpdesk_ticket WHERE close_date IS NOT NULL AND active = 1 "
+                     "AND write_date <> close_date") == 1);
+  CHECK(count_of(db, "SELECT COUNT(*) FROM survey_answer WHERE answered_at > write_date") == 0);
+  CHECK(count_of(db, "SELECT COUNT(*) FROM sale_subscription WHERE state = 'closed' AND write_date > create_date") > 0);
+}
+
+TEST_CASE("demo day of activity: deterministic, scaled, stamped, and it reports what it touched", "[demo]") {
+  TempDb a("day_a"), b("day_b"), c("day_c");
+  for (const TempDb *f : {&a, &b, &c}) generate_sqlite(*f, small_options());
+  cskpi::demo::DayOptions d;
+  d.seed = 3;
+  d.stamp = "2025-07-01 02:00:00";
+  std::map<std::string, cskpi::demo::DayStats> stats;
+  for (const auto &[name, file, seed] : {std::tuple{"a", &a, 3}, std::tuple{"b", &b, 3}, std::tuple{"c", &c, 4}}) {
+    soci::session db(soci::sqlite3, file->connection());
+    d.seed = static_cast<std::uint64_t>(seed);
+    stats[name] = cskpi::demo::apply_demo_day(db, "sqlite3", d);
+  }
+  CHECK(fingerprint(a) == fingerprint(b));
+  CHECK(fingerprint(a).at("sale_order") != fingerprint(c).at("sale_order"));
+  const cskpi::demo::DayStats &s = stats["a"];
+  CHECK(s.touched == stats["b"].touched);
+
+  soci::session db(soci::sqlite3, a.connection());
+  // Today is the day after the latest order of the generated history.
+  CHECK(s.day == "2025-07-01");
+  CHECK(count_of(db, "SELECT COUNT(*) FROM sale_order WHERE date_order > '2025-07-01'") == 0);
+  // 400 customers: 10 new orders per 1,000 customers, at least one of each rarer kind.
+  CHECK(s.counts.at("new_orders") == 4);
+  CHECK(s.counts.at("edited_orders") == 1);
+  CHECK(s.counts.at("new_tickets") == 1);
+  CHECK(count_of(db, "SELECT COUNT(*) FROM sale_order WHERE create_date = '2025-07-01 02:00:00'") ==
+        s.counts.at("new_orders") + s.counts.at("backdated_orders"));
+  CHECK(count_of(db, "SELECT COUNT(*) FROM sale_order WHERE create_date = '2025-07-01 02:00:00' "
+                     "AND date_order < '2025-07-01'") == s.counts.at("backdated_orders"));
+  CHECK(count_of(db, "SELECT COUNT(*) FROM survey_answer WHERE create_date = '2025-07-01 02:00:00'") ==
+        s.counts.at("answers"));
+  // What it wrote carries the stamp; every new order is reported touched.
+  soci::rowset<std::string> fresh = (db.prepare << "SELECT CAST(id AS TEXT) FROM sale_order WHERE write_date = "
+                                                   "'2025-07-01 02:00:00'");
+  std::size_t written = 0;
+  for (const auto &id : fresh) {
+    ++written;
+    CHECK(s.touched.at("order_lines").count(id) == 1);
+  }
+  CHECK(written >= static_cast<std::size_t>(s.counts.at("new_orders") + s.counts.at("edited_orders")));
+  // Deleted documents are gone and not reported as touched.
+  for (const auto &[source, keys] : s.deleted)
+    for (const auto &k : keys) CHECK((s.touched.count(source) == 0 || s.touched.at(source).count(k) == 0));
+  CHECK(count_of(db, "SELECT COUNT(*) FROM sale_order WHERE id = " + *s.deleted.at("order_lines").begin()) == 0);
+  CHECK(count_of(db, "SELECT COUNT(*) FROM sale_order_line WHERE order_id = " + *s.deleted.at("order_lines").begin()) ==
+        0);
+
+  // Scale: the benchmark's day at size L is customers = 1,000,000; 20,000 here.
+  TempDb big("day_big");
+  generate_sqlite(big, small_options());
+  soci::session bdb(soci::sqlite3, big.connection());
+  d.customers = 20000;
+  const cskpi::demo::DayStats busy = cskpi::demo::apply_demo_day(bdb, "sqlite3", d);
+  CHECK(busy.counts.at("new_orders") == 200);
+  CHECK(busy.counts.at("edited_orders") == 20);
+  CHECK(busy.counts.at("new_tickets") == 20);
+  CHECK(busy.counts.at("answers") == 20);
+  CHECK(busy.counts.at("cancelled_orders") == 2);
+
+  CHECK_THROWS_AS(cskpi::demo::apply_demo_day(bdb, "postgresql", d), std::invalid_argument);
 }
 
 // PostgreSQL: on the test server ctest starts (CSKPI_PG_CONNECTION), in a
