@@ -57,12 +57,29 @@ def profile_sql(profile_dir, backend, source):
     return None
 
 
-def fetch(backend, db, sql):
+def without_comments(sql):
+    """sql without its '--' comments (outside quotes)."""
+    out, quoted, i = [], False, 0
+    while i < len(sql):
+        if sql[i] == "'":
+            quoted = not quoted
+        if not quoted and sql.startswith('--', i):
+            while i < len(sql) and sql[i] != '\n':
+                i += 1
+            continue
+        out.append(sql[i])
+        i += 1
+    return ''.join(out)
+
+
+def fetch(backend, db, sql, since=None):
+    """Rows of sql as dicts; `since` binds the :since parameter of a
+    change-capture SELECT (as cskpi binds it: a UTC text timestamp)."""
     if backend == 'sqlite3':
         import sqlite3
         conn = sqlite3.connect(db)
         try:
-            cur = conn.execute(sql)
+            cur = conn.execute(sql, {'since': since} if since is not None else ())
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, r)) for r in cur.fetchall()]
         finally:
@@ -71,7 +88,11 @@ def fetch(backend, db, sql):
     conn = psycopg2.connect(' '.join(f'{k}={v}' for k, v in db.items()))
     try:
         with conn.cursor() as cur:
-            cur.execute(sql)
+            if since is None:
+                cur.execute(sql)
+            else:
+                cur.execute(without_comments(sql).replace('%', '%%').replace(':since', '%(since)s'),
+                            {'since': since})
             cols = [d[0] for d in cur.description]
             return [dict(zip(cols, r)) for r in cur.fetchall()]
     finally:
@@ -175,6 +196,42 @@ def check_rows(ck, facts, backend, profile_dir, db):
                                                  day(r['end_date']), float(r['mrr'])) for r in rows}
     ck.eq('subscriptions rows (one line each)', len(rows), len(subscriptions))
     ck.eq('subscriptions', got, subscriptions)
+
+
+# Change capture (docs/profiles/README.md "Change capture"): the sources the
+# profile captures, their canonical columns (docs/kpis.md §1), key first.
+CAPTURED = {
+    'customers': ['customer_id', 'name', 'created_on', 'segment'],
+    'order_lines': ['order_id', 'customer_id', 'order_date', 'product_id', 'category', 'amount'],
+    'invoices': ['invoice_id', 'customer_id', 'invoice_date', 'due_date', 'paid_date', 'amount', 'kind'],
+    'tickets': ['ticket_id', 'customer_id', 'opened_at', 'first_response_at', 'resolved_at', 'channel',
+                'category', 'priority', 'reopen_count'],
+    'subscriptions': ['subscription_id', 'customer_id', 'start_date', 'end_date', 'mrr'],
+}
+EPOCH, FUTURE = '1970-01-01 00:00:00', '9999-01-01 00:00:00'
+
+
+def check_capture(ck, backend, profile_dir, db):
+    """S.changes.sql since the epoch, live = 1 rows: exactly S.sql's rows
+    (multisets); every document S.documents.sql lists has a row, no other
+    has one; since the far future: no row."""
+    from collections import Counter
+    for source, cols in CAPTURED.items():
+        changes = profile_sql(profile_dir, backend, source + '.changes')
+        listed = profile_sql(profile_dir, backend, source + '.documents')
+        ck.eq(f'{source}: profile has change capture', (changes is not None, listed is not None), (True, True))
+        if changes is None or listed is None:
+            continue
+        base = Counter(tuple(r[c] for c in cols)
+                       for r in fetch(backend, db, profile_sql(profile_dir, backend, source)))
+        rows = fetch(backend, db, changes, since=EPOCH)
+        ck.eq(f'{source}.changes live values', {r['live'] for r in rows} <= {0, 1}, True)
+        live = Counter(tuple(r[c] for c in cols) for r in rows if r['live'] == 1)
+        ck.eq(f'{source}.changes live = 1 rows since the epoch are {source}.sql', live, base)
+        ck.eq(f'{source}: rows read', sum(base.values()) > 0, True)
+        documents = {r['document_id'] for r in fetch(backend, db, listed)}
+        ck.eq(f'{source}.changes documents since the epoch', {r[cols[0]] for r in rows}, documents)
+        ck.eq(f'{source}.changes since the far future', len(fetch(backend, db, changes, since=FUTURE)), 0)
 
 
 def run_cskpi(cskpi, workdir, name, config, as_of):
@@ -293,6 +350,7 @@ def check_kpis(ck, facts, cskpi, connection, backend, workdir):
 def run_all(facts, backend, profile_dir, db, cskpi, connection, workdir):
     ck = Checker()
     check_rows(ck, facts, backend, profile_dir, db)
+    check_capture(ck, backend, profile_dir, db)
     rows_failed = len(ck.failures)
     print(f'profile rows: {ck.count - rows_failed}/{ck.count} checks passed')
     if cskpi:

@@ -1,0 +1,15 @@
+-- demo profile: subscriptions, change capture, SQLite dialect (see
+-- ../subscriptions.changes.sql): date(date_end, '+1 day') adds the day.
+SELECT CAST(s.id AS TEXT)                                AS subscription_id,
+       CAST(COALESCE(p.parent_id, s.partner_id) AS TEXT) AS customer_id,
+       s.date_start                                      AS start_date,
+       date(s.date_end, '+1 day')                        AS end_date,
+       CAST(ROUND(s.recurring_total * s.currency_rate
+                  / CASE s.recurring_rule_type WHEN 'yearly' THEN 12.0
+                                               WHEN 'quarterly' THEN 3.0 ELSE 1.0 END, 2)
+            AS DOUBLE PRECISION)                         AS mrr,
+       CASE WHEN s.state IN ('in_progress', 'closed') THEN 1 ELSE 0 END AS live
+FROM sale_subscription s
+LEFT JOIN res_partner p ON p.id = s.partner_id
+WHERE s.write_date >= :since
+   OR p.write_date >= :since
