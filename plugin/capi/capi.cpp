@@ -150,6 +150,13 @@ cskpi_result *adopt(cskpi::Table table) {
   return r;
 }
 
+// Takes a result out of the registry; false when it was not live.
+bool forget(const cskpi_result *r) {
+  Registry &reg = registry();
+  std::unique_lock lock(reg.results_mutex);
+  return reg.results.erase(r) != 0;
+}
+
 const char *const kNotLive = "not a live engine (NULL, already closed, or not made by cskpi_engine_open)";
 const char *const kReentrant =
     "called from inside a log or progress callback of a call on the same engine; the engine runs one call at a "
@@ -359,13 +366,9 @@ CSKPI_API cskpi_status cskpi_report(cskpi_engine *engine, const char *options_js
 
 CSKPI_API void cskpi_result_free(cskpi_result *result) {
   if (!result) return;
-  {
-    Registry &reg = registry();
-    std::unique_lock lock(reg.results_mutex);
-    if (!reg.results.erase(result)) {
-      misuse(g_last_error, "cskpi_result_free", "not a live result (already freed?); nothing done");
-      return;
-    }
+  if (!forget(result)) {
+    misuse(g_last_error, "cskpi_result_free", "not a live result (already freed?); nothing done");
+    return;
   }
   delete result;
 }

@@ -95,7 +95,7 @@ class Dictionary {
 // other id (text, uuid, a number out of range) through a Dictionary.
 class IdIndex {
  public:
-  static constexpr std::uint32_t npos = UINT32_MAX;
+  static constexpr std::uint32_t npos = Dictionary::npos;
 
   // Dense index of id, adding it when new.
   std::uint32_t intern(std::string_view id);

@@ -29,7 +29,7 @@ int Table::find_column(std::string_view name) const {
 }
 
 // Every column keeps a slot in each of its own value vector per row, so that
-// row r of a column is always index r, null or not.
+// row r of a column is always index r, null or not (push_null).
 void Table::push_text(std::size_t col, std::string_view v) {
   auto &c = columns_[col];
   c.text.emplace_back(v);
@@ -37,9 +37,8 @@ void Table::push_text(std::size_t col, std::string_view v) {
 }
 
 void Table::push_date(std::size_t col, Day d) {
-  auto &c = columns_[col];
-  c.text.push_back(d == kNoDay ? std::string() : format_day(d));
-  c.null.push_back(d == kNoDay);
+  if (d == kNoDay) return push_null(col);
+  push_text(col, format_day(d));
 }
 
 void Table::push_int(std::size_t col, std::int64_t v) {
@@ -49,11 +48,12 @@ void Table::push_int(std::size_t col, std::int64_t v) {
 }
 
 void Table::push_real(std::size_t col, double v) {
-  auto &c = columns_[col];
   // A non-finite number is no value (and no JSON): null. The loader's
   // bounds (core/amounts.hpp) keep KPIs finite; this is the last guard.
-  c.reals.push_back(std::isfinite(v) ? v : 0);
-  c.null.push_back(std::isfinite(v) ? 0 : 1);
+  if (!std::isfinite(v)) return push_null(col);
+  auto &c = columns_[col];
+  c.reals.push_back(v);
+  c.null.push_back(0);
 }
 
 void Table::push_bool(std::size_t col, bool v) { push_int(col, v ? 1 : 0); }

@@ -48,6 +48,13 @@ DatasetBuilder &DatasetBuilder::order_line(const std::string &order_id, const st
   return *this;
 }
 
+DatasetBuilder &DatasetBuilder::orders(const std::string &customer_id, std::initializer_list<Line> lines) {
+  for (const Line &l : lines)
+    order_line(l.order_id, customer_id, l.date, l.amount,
+               l.category ? std::optional<std::string>(l.category) : std::nullopt);
+  return *this;
+}
+
 DatasetBuilder &DatasetBuilder::invoice(const std::string &customer_id, const std::string &date, double amount,
                                         std::optional<std::string> due, std::optional<std::string> paid) {
   auto &inv = data_.invoices;
@@ -109,6 +116,12 @@ DatasetBuilder &DatasetBuilder::feedback(std::optional<std::string> customer_id,
   f.score.push_back(score);
   f.ticket.push_back(UINT32_MAX);
   see(f.day.back());
+  return *this;
+}
+
+DatasetBuilder &DatasetBuilder::answers(std::optional<std::string> customer_id, FeedbackKind kind,
+                                        std::initializer_list<Answer> answers) {
+  for (const Answer &a : answers) feedback(customer_id, a.answered, kind, a.score);
   return *this;
 }
 

@@ -3,6 +3,7 @@
 // Rows are taken as clean: the loader's own tests cover bad rows.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,13 @@ class DatasetBuilder {
                            std::optional<std::string> created_on = std::nullopt);
   DatasetBuilder &order_line(const std::string &order_id, const std::string &customer_id, const std::string &date,
                              double amount, std::optional<std::string> category = std::nullopt);
+  // One customer's order lines, in the order given (category null when omitted).
+  struct Line {
+    const char *order_id, *date;
+    double amount;
+    const char *category = nullptr;
+  };
+  DatasetBuilder &orders(const std::string &customer_id, std::initializer_list<Line> lines);
   DatasetBuilder &invoice(const std::string &customer_id, const std::string &date, double amount,
                           std::optional<std::string> due = std::nullopt, std::optional<std::string> paid = std::nullopt);
   DatasetBuilder &credit_note(const std::string &customer_id, const std::string &date, double amount_negative);
@@ -38,6 +46,12 @@ class DatasetBuilder {
                          std::optional<std::string> priority = std::nullopt, std::optional<int> reopen_count = std::nullopt);
   DatasetBuilder &feedback(std::optional<std::string> customer_id, const std::string &answered, FeedbackKind kind,
                            int score);
+  // One customer's (or, with nullopt, nobody's) answers of one kind: {answered, score} each.
+  struct Answer {
+    const char *answered;
+    int score;
+  };
+  DatasetBuilder &answers(std::optional<std::string> customer_id, FeedbackKind kind, std::initializer_list<Answer> answers);
   DatasetBuilder &subscription(const std::string &customer_id, const std::string &start,
                                std::optional<std::string> end, double mrr);
   DatasetBuilder &retention_cost(const std::string &date, double amount);

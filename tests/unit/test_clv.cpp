@@ -15,31 +15,18 @@
 #include "kpi/health.hpp"
 #include "support/clv_simulation.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/kpi_readers.hpp"
 
 using namespace cskpi;
 using namespace cskpi::test;
 
 namespace {
 
-std::size_t col(const Table &t, const char *name) {
-  int c = t.find_column(name);
-  REQUIRE(c >= 0);
-  return static_cast<std::size_t>(c);
-}
-
-std::size_t row_of(const Table &t, const std::string &id, const char *key = "customer_id") {
-  const Column &ids = t.column(col(t, key));
-  for (std::size_t r = 0; r < t.row_count(); ++r)
-    if (ids.text[r] == id) return r;
-  FAIL("no row " << id);
-  return 0;
-}
-
-bool is_null(const Table &t, std::size_t r, const char *name) { return t.column(col(t, name)).null[r] != 0; }
+bool is_null(const Table &t, std::size_t r, const char *name) { return column(t, name).null[r] != 0; }
 double real(const Table &t, std::size_t r, const char *name) {
   INFO(name);
   REQUIRE(!is_null(t, r, name));
-  return t.column(col(t, name)).reals[r];
+  return column(t, name).reals[r];
 }
 
 // Every real cell is null or finite: no NaN or infinity ever reaches a table.
@@ -84,7 +71,7 @@ TEST_CASE("Summary: distinct local order days, repeat-day mean, T to the end day
   // In the clv table t_x and T are in weeks by default, in days when asked.
   Table weeks = clv_table(d, Settings{}), days = clv_table(d, with_clv(R"({"time_unit": "day"})"));
   const std::size_t ra = row_of(weeks, "a");
-  CHECK(weeks.column(col(weeks, "x")).ints[ra] == 3);  // to as_of: 03-29 too
+  CHECK(column(weeks, "x").ints[ra] == 3);  // to as_of: 03-29 too
   CHECK(real(weeks, ra, "t_x") == Approx(28.0 / 7));
   CHECK(real(weeks, ra, "T") == Approx(30.0 / 7));
   CHECK(real(days, row_of(days, "a"), "T") == 30.0);
@@ -105,15 +92,15 @@ TEST_CASE("Thin data: no fit, null predictions, the reason and a data-quality ro
   Table m = clv_model_table(d, Settings{});
   REQUIRE(m.row_count() == 2);
   for (std::size_t r = 0; r < 2; ++r) {
-    CHECK(m.column(col(m, "converged")).ints[r] == 0);
-    CHECK(m.column(col(m, "reason")).text[r].find("fewer than clv.min_customers (100)") != std::string::npos);
+    CHECK(column(m, "converged").ints[r] == 0);
+    CHECK(column(m, "reason").text[r].find("fewer than clv.min_customers (100)") != std::string::npos);
     CHECK(is_null(m, r, "log_likelihood"));
   }
   Table dq(kDataQualityTable);
   append_clv_quality(dq, d, Settings{});
   REQUIRE(dq.row_count() == 1);
-  CHECK(dq.column(col(dq, "reason")).text[0] == "too_few_repeat_buyers");
-  CHECK(dq.column(col(dq, "rows")).ints[0] == 5);
+  CHECK(column(dq, "reason").text[0] == "too_few_repeat_buyers");
+  CHECK(column(dq, "rows").ints[0] == 5);
   Table enough(kDataQualityTable);
   append_clv_quality(enough, d, with_clv(R"({"min_customers": 5})"));
   CHECK(enough.row_count() == 0);
@@ -125,8 +112,8 @@ TEST_CASE("Scores follow the fitted models: P(alive), expectation, order value, 
   Table m = clv_model_table(d, s);
   REQUIRE(m.row_count() == 2);
   for (std::size_t r = 0; r < 2; ++r) {
-    INFO(m.column(col(m, "reason")).text[r]);
-    REQUIRE(m.column(col(m, "converged")).ints[r] == 1);
+    INFO(column(m, "reason").text[r]);
+    REQUIRE(column(m, "converged").ints[r] == 1);
   }
   const clv::BgNbd bg{real(m, 0, "r"), real(m, 0, "alpha"), real(m, 0, "a"), real(m, 0, "b")};
   const clv::GammaGamma gg{real(m, 1, "p"), real(m, 1, "q"), real(m, 1, "gamma")};
@@ -134,7 +121,7 @@ TEST_CASE("Scores follow the fitted models: P(alive), expectation, order value, 
   CHECK(t.row_count() == 20000);
   check_no_nan(t);
   for (std::size_t r = 0; r < t.row_count(); r += 997) {
-    const double x = static_cast<double>(t.column(col(t, "x")).ints[r]), tx = real(t, r, "t_x"), T = real(t, r, "T");
+    const double x = static_cast<double>(column(t, "x").ints[r]), tx = real(t, r, "t_x"), T = real(t, r, "T");
     const double pa = clv::bgnbd_p_alive(bg, x, tx, T);
     CHECK(real(t, r, "p_alive") == Approx(pa).epsilon(1e-12));
     CHECK(real(t, r, "expected_purchases") == Approx(clv::bgnbd_conditional_expected(bg, x, tx, T, 60.0 / 7)).epsilon(1e-9));
@@ -149,7 +136,7 @@ TEST_CASE("Scores follow the fitted models: P(alive), expectation, order value, 
               clv::bgnbd_conditional_expected(bg, x, tx, T, (i - 1) * 4.345)) /
              std::pow(1.02, i);
     CHECK(real(t, r, "clv") == Approx(clv).epsilon(1e-9));
-    CHECK(t.column(col(t, "model")).text[r] == "all");
+    CHECK(column(t, "model").text[r] == "all");
   }
 }
 
@@ -158,12 +145,12 @@ TEST_CASE("Fits per segment: one pair of clv_model rows per segment, each row sc
   const Settings s = with_clv(R"({"fit": "segment"})");
   Table m = clv_model_table(d, s);
   REQUIRE(m.row_count() == 4);
-  CHECK(m.column(col(m, "segment")).text[0] == "s0");
-  CHECK(m.column(col(m, "segment")).text[2] == "s1");
-  CHECK(m.column(col(m, "customers")).ints[0] == 3000);
+  CHECK(column(m, "segment").text[0] == "s0");
+  CHECK(column(m, "segment").text[2] == "s1");
+  CHECK(column(m, "customers").ints[0] == 3000);
   Table t = clv_table(d, s);
-  CHECK(t.column(col(t, "model")).text[row_of(t, "c1")] == "s1");
-  CHECK(t.column(col(t, "model")).text[row_of(t, "c2")] == "s0");
+  CHECK(column(t, "model").text[row_of(t, "c1")] == "s1");
+  CHECK(column(t, "model").text[row_of(t, "c2")] == "s0");
 }
 
 TEST_CASE("Degenerate data never crashes nor writes NaN") {
@@ -172,8 +159,8 @@ TEST_CASE("Degenerate data never crashes nor writes NaN") {
     for (int i = 0; i < 300; ++i) b.order_line("o" + std::to_string(i), "k" + std::to_string(i), "2024-01-15", 10);
     Dataset d = b.build();
     Table m = clv_model_table(d, with_clv(R"({"min_customers": 2})"));
-    CHECK(m.column(col(m, "converged")).ints[0] == 0);
-    CHECK(!m.column(col(m, "reason")).text[0].empty());
+    CHECK(column(m, "converged").ints[0] == 0);
+    CHECK(!column(m, "reason").text[0].empty());
     check_no_nan(clv_table(d, Settings{}));
   }
   SECTION("all customers identical") {
@@ -185,7 +172,7 @@ TEST_CASE("Degenerate data never crashes nor writes NaN") {
     Dataset d = b.build();
     Table m = clv_model_table(d, Settings{});
     for (std::size_t r = 0; r < m.row_count(); ++r)
-      if (m.column(col(m, "converged")).ints[r] == 0) CHECK(!m.column(col(m, "reason")).text[r].empty());
+      if (column(m, "converged").ints[r] == 0) CHECK(!column(m, "reason").text[r].empty());
     check_no_nan(m);
     check_no_nan(clv_table(d, Settings{}));
   }
@@ -205,7 +192,7 @@ TEST_CASE("Degenerate data never crashes nor writes NaN") {
     Table t = clv_table(d, Settings{});
     check_no_nan(t);
     const std::size_t r = row_of(t, "heavy");
-    CHECK(t.column(col(t, "x")).ints[r] == 9999);
+    CHECK(column(t, "x").ints[r] == 9999);
     CHECK(real(t, r, "p_alive") > 0.99);  // bought on as_of itself... and every day before
     CHECK(real(t, r, "expected_purchases") > 0);
     CHECK(real(t, r, "expected_order_value") == Approx(25).epsilon(0.01));
@@ -250,7 +237,7 @@ TEST_CASE("Health: the p_alive component is 100 P(alive), weighted and renormali
   REQUIRE(h_on.row_count() > 100);
   std::vector<double> pa = p_alive_by_customer(d, on);
   for (std::size_t r = 0; r < h_on.row_count(); r += 37) {
-    const std::string id = h_on.column(col(h_on, "customer_id")).text[r];
+    const std::string id = column(h_on, "customer_id").text[r];
     const std::size_t r_off = row_of(h_off, id);
     CHECK(is_null(h_off, r_off, "p_alive"));  // weight 0: not computed
     const double p = pa[d.customers.ids.find(id)];
@@ -278,7 +265,7 @@ TEST_CASE("docs/kpis.md §13.9: the running example's summary, and too thin to f
                         Want{"D", 0, 0, 107, NAN}, Want{"E", 0, 0, 6, NAN}}) {
     INFO(w.id);
     const std::size_t r = row_of(t, w.id);
-    CHECK(t.column(col(t, "x")).ints[r] == w.x);
+    CHECK(column(t, "x").ints[r] == w.x);
     CHECK(real(t, r, "t_x") == Approx(w.t_x / 7));
     CHECK(real(t, r, "T") == Approx(w.T / 7));
     if (std::isnan(w.monetary)) CHECK(is_null(t, r, "monetary"));
@@ -286,22 +273,22 @@ TEST_CASE("docs/kpis.md §13.9: the running example's summary, and too thin to f
     CHECK(is_null(t, r, "p_alive"));
   }
   Table m = clv_model_table(d, Settings{});
-  CHECK(m.column(col(m, "reason")).text[0] == "3 repeat buyers, fewer than clv.min_customers (100)");
-  CHECK(m.column(col(m, "reason")).text[1] ==
+  CHECK(column(m, "reason").text[0] == "3 repeat buyers, fewer than clv.min_customers (100)");
+  CHECK(column(m, "reason").text[1] ==
         "3 repeat buyers with a positive order value, fewer than clv.min_customers (100)");
-  CHECK(m.column(col(m, "time_unit")).text[0] == "week");
+  CHECK(column(m, "time_unit").text[0] == "week");
   Table dq(kDataQualityTable);
   append_clv_quality(dq, d, Settings{});
   REQUIRE(dq.row_count() == 1);
-  CHECK(dq.column(col(dq, "rows")).ints[0] == 3);
+  CHECK(column(dq, "rows").ints[0] == 3);
   // §13.10: 180 days back is before the first order; 90 days back, A, B and D.
   CHECK(clv_validation_table(d, Settings{}).row_count() == 0);
   Table v = clv_validation_table(d, with_clv(R"({"holdout_days": 90})"));
   REQUIRE(v.row_count() == 2);
-  CHECK(v.column(col(v, "calibration_end")).text[0] == "2024-01-01");
-  CHECK(v.column(col(v, "frequency")).text[0] == "0");
-  CHECK(v.column(col(v, "frequency")).text[1] == "all");
-  CHECK(v.column(col(v, "customers")).ints[1] == 3);
+  CHECK(column(v, "calibration_end").text[0] == "2024-01-01");
+  CHECK(column(v, "frequency").text[0] == "0");
+  CHECK(column(v, "frequency").text[1] == "all");
+  CHECK(column(v, "customers").ints[1] == 3);
   CHECK(real(v, 1, "actual") == 1.0);
   CHECK(is_null(v, 1, "predicted"));
   CHECK(is_null(v, 1, "ratio"));
@@ -328,14 +315,14 @@ TEST_CASE("clv_validation: holdout purchases counted by hand, predictions of the
   REQUIRE(v.row_count() == want.size());
   double weighted = 0;
   for (std::size_t r = 0; r < v.row_count(); ++r) {
-    const std::string b = v.column(col(v, "frequency")).text[r];
+    const std::string b = column(v, "frequency").text[r];
     INFO(b);
-    CHECK(v.column(col(v, "calibration_end")).text[r] == format_day(end));
-    CHECK(v.column(col(v, "customers")).ints[r] == static_cast<std::int64_t>(want[b].first));
+    CHECK(column(v, "calibration_end").text[r] == format_day(end));
+    CHECK(column(v, "customers").ints[r] == static_cast<std::int64_t>(want[b].first));
     CHECK(real(v, r, "actual") == Approx(want[b].second / want[b].first));
-    CHECK(v.column(col(v, "converged")).ints[r] == 1);
+    CHECK(column(v, "converged").ints[r] == 1);
     CHECK(real(v, r, "ratio") == Approx(real(v, r, "predicted") / real(v, r, "actual")));
-    if (b != "all") weighted += real(v, r, "predicted") * static_cast<double>(v.column(col(v, "customers")).ints[r]);
+    if (b != "all") weighted += real(v, r, "predicted") * static_cast<double>(column(v, "customers").ints[r]);
   }
   const std::size_t all = row_of(v, "all", "frequency");
   // "all" is the customer-weighted mean of the buckets.
@@ -351,7 +338,7 @@ TEST_CASE("clv_validation: holdout purchases counted by hand, predictions of the
     CHECK(is_null(thin, r, "predicted"));
     CHECK(is_null(thin, r, "ratio"));
     CHECK(!is_null(thin, r, "actual"));
-    CHECK(thin.column(col(thin, "converged")).ints[r] == 0);
+    CHECK(column(thin, "converged").ints[r] == 0);
   }
 }
 
@@ -370,30 +357,30 @@ TEST_CASE("cohort_forecast: first-spell survivors by hand, projection S(j) of th
   // January: offsets 0..3 observed (Jan..Apr), 4..6 projected; February has
   // no cohort; March: offsets 0..1, then 3 projected.
   REQUIRE(t.row_count() == 7 + 5);
-  const Column &off = t.column(col(t, "period_offset"));
+  const Column &off = column(t, "period_offset");
   const double want[] = {1, 4.0 / 6, 3.0 / 6, 3.0 / 6};
   for (std::size_t r = 0; r < 7; ++r) {
     INFO("offset " << r);
-    CHECK(t.column(col(t, "cohort_start")).text[r] == "2024-01-01");
+    CHECK(column(t, "cohort_start").text[r] == "2024-01-01");
     CHECK(off.ints[r] == static_cast<std::int64_t>(r));
-    CHECK(t.column(col(t, "size")).ints[r] == 6);
+    CHECK(column(t, "size").ints[r] == 6);
     if (r < 4) CHECK(real(t, r, "observed_retention") == Approx(want[r]));
     else CHECK(is_null(t, r, "observed_retention"));
   }
-  CHECK(t.column(col(t, "period_start")).text[6] == "2024-07-01");
+  CHECK(column(t, "period_start").text[6] == "2024-07-01");
   // Each cohort is fitted on its own; whatever the outcome, the table says it.
   for (std::size_t r = 0; r < t.row_count(); ++r) {
-    const bool ok = t.column(col(t, "converged")).ints[r] != 0;
+    const bool ok = column(t, "converged").ints[r] != 0;
     if (ok) {
       clv::Sbg m{real(t, r, "alpha"), real(t, r, "beta")};
       CHECK(real(t, r, "projected_retention") == Approx(clv::sbg_survival(m, static_cast<double>(off.ints[r]))));
     } else {
       CHECK(is_null(t, r, "projected_retention"));
-      CHECK(!t.column(col(t, "reason")).text[r].empty());
+      CHECK(!column(t, "reason").text[r].empty());
     }
   }
   // March's cohort of one, never lost: churn is not identified.
-  CHECK(t.column(col(t, "converged")).ints[7] == 0);
+  CHECK(column(t, "converged").ints[7] == 0);
   check_no_nan(t);
 
   // Orders mode: no rows.
@@ -422,8 +409,8 @@ TEST_CASE("cohort_forecast pooled: one sBG for all cohorts recovers the simulate
   Table t = cohort_forecast_table(f.context());
   REQUIRE(t.row_count() > 0);
   for (std::size_t r = 0; r < t.row_count(); ++r) {
-    INFO(t.column(col(t, "reason")).text[r]);
-    REQUIRE(t.column(col(t, "converged")).ints[r] == 1);
+    INFO(column(t, "reason").text[r]);
+    REQUIRE(column(t, "converged").ints[r] == 1);
     CHECK(real(t, r, "alpha") == real(t, 0, "alpha"));  // one fit
   }
   // The survivors back from the observed rows, and the sBG log-likelihood
@@ -431,8 +418,8 @@ TEST_CASE("cohort_forecast pooled: one sBG for all cohorts recovers the simulate
   std::vector<clv::Survivors> cohorts;
   for (std::size_t r = 0; r < t.row_count(); ++r) {
     if (is_null(t, r, "observed_retention")) continue;
-    if (t.column(col(t, "period_offset")).ints[r] == 0) cohorts.emplace_back();
-    const double size = static_cast<double>(t.column(col(t, "size")).ints[r]);
+    if (column(t, "period_offset").ints[r] == 0) cohorts.emplace_back();
+    const double size = static_cast<double>(column(t, "size").ints[r]);
     cohorts.back().push_back(std::llround(real(t, r, "observed_retention") * size));
   }
   REQUIRE(cohorts.size() == 12);
@@ -472,12 +459,12 @@ TEST_CASE("Alive but slipping: P(alive) below clv.at_risk_below, highest repeat 
   double prev = INFINITY;
   for (std::size_t r = 0; r < list.row_count(); ++r) {
     CHECK(real(list, r, "p_alive") < 0.3);
-    const double revenue = static_cast<double>(list.column(col(list, "x")).ints[r]) * real(list, r, "monetary");
+    const double revenue = static_cast<double>(column(list, "x").ints[r]) * real(list, r, "monetary");
     CHECK(revenue <= prev);
     prev = revenue;
-    const std::size_t o = row_of(t, list.column(col(list, "customer_id")).text[r]);
+    const std::size_t o = row_of(t, column(list, "customer_id").text[r]);
     CHECK(real(list, r, "clv") == real(t, o, "clv"));
-    CHECK(list.column(col(list, "segment")).text[r] == t.column(col(t, "segment")).text[o]);
+    CHECK(column(list, "segment").text[r] == column(t, "segment").text[o]);
   }
   CHECK(alive_but_slipping(t, 0).row_count() == 0);
 }

@@ -7,22 +7,16 @@
 
 #include "kpi/cohorts.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/kpi_readers.hpp"
 
 using namespace cskpi;
 using namespace cskpi::test;
 
 namespace {
 
-std::size_t col(const Table &t, const char *name) {
-  int c = t.find_column(name);
-  REQUIRE(c >= 0);
-  return static_cast<std::size_t>(c);
-}
-
 // Row of (segment, cohort_start, offset), or -1 when the table has none.
 long find_row(const Table &t, const std::string &segment, const std::string &cohort, std::int64_t offset) {
-  const Column &s = t.column(col(t, "segment")), &k = t.column(col(t, "cohort_start")),
-               &j = t.column(col(t, "period_offset"));
+  const Column &s = column(t, "segment"), &k = column(t, "cohort_start"), &j = column(t, "period_offset");
   for (std::size_t r = 0; r < t.row_count(); ++r)
     if (s.text[r] == segment && k.text[r] == cohort && j.ints[r] == offset) return static_cast<long>(r);
   return -1;
@@ -35,10 +29,10 @@ std::size_t row(const Table &t, const std::string &segment, const std::string &c
   return static_cast<std::size_t>(r);
 }
 
-std::int64_t int_at(const Table &t, const char *name, std::size_t r) { return t.column(col(t, name)).ints[r]; }
-double real_at(const Table &t, const char *name, std::size_t r) { return t.column(col(t, name)).reals[r]; }
-bool null_at(const Table &t, const char *name, std::size_t r) { return t.column(col(t, name)).null[r] != 0; }
-std::string text_at(const Table &t, const char *name, std::size_t r) { return t.column(col(t, name)).text[r]; }
+std::int64_t int_at(const Table &t, const char *name, std::size_t r) { return column(t, name).ints[r]; }
+double real_at(const Table &t, const char *name, std::size_t r) { return column(t, name).reals[r]; }
+bool null_at(const Table &t, const char *name, std::size_t r) { return column(t, name).null[r] != 0; }
+std::string text_at(const Table &t, const char *name, std::size_t r) { return column(t, name).text[r]; }
 
 // size, retained of a cohort_retention row.
 void check_retention(const Table &t, const std::string &segment, const std::string &cohort, std::int64_t offset,
@@ -48,6 +42,13 @@ void check_retention(const Table &t, const std::string &segment, const std::stri
   CHECK(int_at(t, "size", r) == size);
   CHECK(int_at(t, "retained", r) == retained);
   CHECK(real_at(t, "rate", r) == Approx(static_cast<double>(retained) / static_cast<double>(size)));
+}
+
+// A cohort of `size` members: the members retained at offsets 0, 1, ...
+void check_cohort(const Table &t, const std::string &segment, const std::string &cohort, std::int64_t size,
+                  std::initializer_list<std::int64_t> retained) {
+  std::int64_t offset = 0;
+  for (std::int64_t kept : retained) check_retention(t, segment, cohort, offset++, size, kept);
 }
 
 Settings monthly(int window) {
@@ -112,13 +113,9 @@ TEST_CASE("cohort_retention: members churn and come back", "[cohorts]") {
   Table t = cohort_retention_table(f.context());
   // Jan cohort {A, B, C}: Jan31 A B C = 3; Feb29 B = 1; Mar31 A C = 2; Apr30 B C = 2.
   // The rate goes 1 -> 1/3 -> 2/3: reactivated members count again.
-  check_retention(t, "all", "2024-01-01", 0, 3, 3);
-  check_retention(t, "all", "2024-01-01", 1, 3, 1);
-  check_retention(t, "all", "2024-01-01", 2, 3, 2);
-  check_retention(t, "all", "2024-01-01", 3, 3, 2);
+  check_cohort(t, "all", "2024-01-01", 3, {3, 1, 2, 2});
   // Mar cohort {D}: Mar31 y, Apr30 n.
-  check_retention(t, "all", "2024-03-01", 0, 1, 1);
-  check_retention(t, "all", "2024-03-01", 1, 1, 0);
+  check_cohort(t, "all", "2024-03-01", 1, {1, 0});
   CHECK(text_at(t, "period_start", row(t, "all", "2024-03-01", 1)) == "2024-04-01");
 }
 
@@ -126,17 +123,11 @@ TEST_CASE("cohort_retention: per segment", "[cohorts]") {
   Fixture f = churn_and_return();
   Table t = cohort_retention_table(f.context());
   // smb Jan {A, B}: 2; Feb29 B = 1; Mar31 A = 1; Apr30 B = 1.
-  check_retention(t, "smb", "2024-01-01", 0, 2, 2);
-  check_retention(t, "smb", "2024-01-01", 1, 2, 1);
-  check_retention(t, "smb", "2024-01-01", 2, 2, 1);
-  check_retention(t, "smb", "2024-01-01", 3, 2, 1);
-  check_retention(t, "smb", "2024-03-01", 0, 1, 1);
-  check_retention(t, "smb", "2024-03-01", 1, 1, 0);
+  check_cohort(t, "smb", "2024-01-01", 2, {2, 1, 1, 1});
+  // smb Mar {D}: Mar31 y, Apr30 n.
+  check_cohort(t, "smb", "2024-03-01", 1, {1, 0});
   // ent Jan {C}: 1, 0, 1, 1.
-  check_retention(t, "ent", "2024-01-01", 0, 1, 1);
-  check_retention(t, "ent", "2024-01-01", 1, 1, 0);
-  check_retention(t, "ent", "2024-01-01", 2, 1, 1);
-  check_retention(t, "ent", "2024-01-01", 3, 1, 1);
+  check_cohort(t, "ent", "2024-01-01", 1, {1, 0, 1, 1});
 }
 
 TEST_CASE("cohort_retention: partial last period is measured at as_of", "[cohorts]") {
@@ -150,9 +141,7 @@ TEST_CASE("cohort_retention: partial last period is measured at as_of", "[cohort
   b.order_line("f1", "F", "2024-01-15", 1);
   Fixture f(b.build(), monthly(30));
   Table t = cohort_retention_table(f.context());
-  check_retention(t, "all", "2024-01-01", 0, 2, 2);
-  check_retention(t, "all", "2024-01-01", 1, 2, 1);
-  check_retention(t, "all", "2024-01-01", 2, 2, 1);
+  check_cohort(t, "all", "2024-01-01", 2, {2, 1, 1});
   CHECK(find_row(t, "all", "2024-01-01", 3) == -1);  // April starts after as_of
   CHECK(t.row_count() == 6);                           // all + unassigned, 3 rows each
 }
@@ -264,6 +253,13 @@ void check_revenue(const Table &t, const std::string &segment, const std::string
   else CHECK(null_at(t, "ratio", r));
 }
 
+// A cohort's revenue at offsets 0, 1, ... over its `base`.
+void check_cohort_revenue(const Table &t, const std::string &segment, const std::string &cohort, double base,
+                          std::initializer_list<double> revenue) {
+  std::int64_t offset = 0;
+  for (double v : revenue) check_revenue(t, segment, cohort, offset++, v, base);
+}
+
 }  // namespace
 
 TEST_CASE("cohort_revenue: columns", "[cohorts]") {
@@ -283,19 +279,14 @@ TEST_CASE("cohort_revenue: revenue over the cohort's first period", "[cohorts]")
   Fixture f = revenue_fixture();
   Table t = cohort_revenue_table(f.context());
   // all, Jan {A, B}: Jan 100 + 300 = 400; Feb 50 -> 0.125; Mar 150 - 30 + 60 = 180 -> 0.45
-  check_revenue(t, "all", "2024-01-01", 0, 400, 400);
-  check_revenue(t, "all", "2024-01-01", 1, 50, 400);
-  check_revenue(t, "all", "2024-01-01", 2, 180, 400);
+  check_cohort_revenue(t, "all", "2024-01-01", 400, {400, 50, 180});
   CHECK(real_at(t, "ratio", row(t, "all", "2024-01-01", 2)) == Approx(0.45));
   // all, Feb {C}: Feb 200 (the Jan 40 predates the cohort); Mar 100 -> 0.5
-  check_revenue(t, "all", "2024-02-01", 0, 200, 200);
-  check_revenue(t, "all", "2024-02-01", 1, 100, 200);
+  check_cohort_revenue(t, "all", "2024-02-01", 200, {200, 100});
   // all, Mar {D, E}: 0 - 20 = -20: a negative base gives a null ratio.
-  check_revenue(t, "all", "2024-03-01", 0, -20, -20);
+  check_cohort_revenue(t, "all", "2024-03-01", -20, {-20});
   // x, Jan {A}: 100, 50 (0.5), 150 - 30 = 120 (1.2)
-  check_revenue(t, "x", "2024-01-01", 0, 100, 100);
-  check_revenue(t, "x", "2024-01-01", 1, 50, 100);
-  check_revenue(t, "x", "2024-01-01", 2, 120, 100);
+  check_cohort_revenue(t, "x", "2024-01-01", 100, {100, 50, 120});
   CHECK(real_at(t, "ratio", row(t, "x", "2024-01-01", 2)) == Approx(1.2));
   // y, Jan {B}: 300, 0 (ratio 0, not null), 60 (0.2)
   check_revenue(t, "y", "2024-01-01", 1, 0, 300);

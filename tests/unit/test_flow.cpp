@@ -16,13 +16,12 @@
 #include "support/kpi_readers.hpp"
 
 using namespace cskpi;
-using cskpi::test::DatasetBuilder;
-using cskpi::test::Fixture;
-using cskpi::test::day;
-
-using cskpi::test::slot_index;
+using namespace cskpi::test;
 
 namespace {
+
+// Runs compute_flow on a dataset and reads values by KPI, period start, slot.
+using FlowRun = RunOf<compute_flow>;
 
 Settings settings_with(int inactivity_days, Granularity g = Granularity::month) {
   Settings s;
@@ -30,11 +29,6 @@ Settings settings_with(int inactivity_days, Granularity g = Granularity::month) 
   s.granularity = g;
   return s;
 }
-
-// Runs compute_flow on a dataset and reads values by KPI, period start, slot.
-struct FlowRun : test::FamilyRun {
-  FlowRun(Dataset d, Settings s) : FamilyRun(compute_flow, std::move(d), std::move(s)) {}
-};
 
 }  // namespace
 
@@ -67,33 +61,24 @@ TEST_CASE("flow: gap of exactly W days keeps one spell, W + 1 days churns and re
     FlowRun r(std::move(d), settings_with(10));
     // January: nobody active on 12-31 or on 01-31; new = a, b; reactivated = b's second
     // spell; churned = a (01-25), b (01-15), b (01-26). 0 = 0 + 2 + 1 - 3.
-    CHECK(r("customers_active_start", "2024-01-01") == 0);
-    CHECK(r("customers_active_end", "2024-01-01") == 0);
-    CHECK(r("customers_new", "2024-01-01") == 2);
-    CHECK(r("customers_reactivated", "2024-01-01") == 1);
-    CHECK(r("customers_churned", "2024-01-01") == 3);
-    CHECK(is_null(r("retention_rate", "2024-01-01")));  // A0 empty
-    CHECK(is_null(r("churn_rate", "2024-01-01")));
-    CHECK(r("churn_to_new_ratio", "2024-01-01") == Approx(1.5));  // 3 / 2
-    CHECK(r("active_ratio", "2024-01-01") == 0);                  // 0 active / 2 ever started
+    // Rates: A0 empty -> retention and churn null; churn_to_new 3 / 2; active_ratio 0 active / 2 ever started.
+    r.check("2024-01-01", {{"customers_active_start", 0}, {"customers_active_end", 0}, {"customers_new", 2},
+                           {"customers_reactivated", 1}, {"customers_churned", 3}, {"retention_rate", kNull},
+                           {"churn_rate", kNull}, {"churn_to_new_ratio", 1.5}, {"active_ratio", 0}});
     // February: nothing happens; no new customers -> churn_to_new null.
-    CHECK(r("customers_churned", "2024-02-01") == 0);
-    CHECK(is_null(r("churn_to_new_ratio", "2024-02-01")));
-    CHECK(is_null(r("retention_rate", "2024-02-01")));
+    r.check("2024-02-01", {{"customers_churned", 0}, {"churn_to_new_ratio", kNull}, {"retention_rate", kNull}});
   }
   SECTION("day: the exact churn and reactivation days") {
     FlowRun r(std::move(d), settings_with(10, Granularity::day));
-    CHECK(r("customers_active_end", "2024-01-24") == 2);  // a's last active day; b is in [01-16, 01-26)
-    CHECK(r("customers_active_end", "2024-01-25") == 1);  // b only
-    CHECK(r("customers_churned", "2024-01-24") == 0);
-    CHECK(r("customers_churned", "2024-01-25") == 1);     // a
-    CHECK(r("customers_churned", "2024-01-15") == 1);     // b, the W + 1 gap
-    CHECK(r("customers_active_end", "2024-01-15") == 1);  // only a on 01-15
-    CHECK(r("retention_rate", "2024-01-15") == Approx(0.5));  // A0 (01-14) = {a, b}, A1 = {a}
-    CHECK(r("customers_reactivated", "2024-01-16") == 1);
-    CHECK(r("customers_reactivated", "2024-01-15") == 0);
-    CHECK(r("customers_churned", "2024-01-26") == 1);     // b's second spell
-    CHECK(r("customers_new", "2024-01-05") == 2);
+    r.check("2024-01-05", {{"customers_new", 2}});
+    // 01-15: b churns (the W + 1 gap); only a active; A0 (01-14) = {a, b}, A1 = {a}.
+    r.check("2024-01-15", {{"customers_churned", 1}, {"customers_active_end", 1}, {"retention_rate", 0.5},
+                           {"customers_reactivated", 0}});
+    r.check("2024-01-16", {{"customers_reactivated", 1}});
+    // 01-24: a's last active day; b is in [01-16, 01-26). 01-25: a churned, b only.
+    r.check("2024-01-24", {{"customers_active_end", 2}, {"customers_churned", 0}});
+    r.check("2024-01-25", {{"customers_active_end", 1}, {"customers_churned", 1}});
+    r.check("2024-01-26", {{"customers_churned", 1}});  // b's second spell
   }
 }
 
@@ -107,26 +92,18 @@ TEST_CASE("flow: default W = 90, churn on as_of counts, churn on as_of + 1 does 
   b.order_line("d1", "d", "2024-01-01", 1).order_line("d2", "d", "2024-04-01", 1);
   FlowRun r(b.build(), Settings{});
   REQUIRE(r.fx.grid.size() == 6);
-  CHECK(r("customers_new", "2024-01-01") == 2);
-  CHECK(r("customers_active_end", "2024-01-01") == 2);
-  CHECK(r("retention_rate", "2024-02-01") == 1);
+  r.check("2024-01-01", {{"customers_new", 2}, {"customers_active_end", 2}});
+  r.check("2024-02-01", {{"retention_rate", 1}});
   // March: d churns on 03-31 (the last day of March, t1): A0 = {c, d}, A1 = {c}.
-  CHECK(r("customers_churned", "2024-03-01") == 1);
-  CHECK(r("customers_active_end", "2024-03-01") == 1);
-  CHECK(r("retention_rate", "2024-03-01") == Approx(0.5));
-  CHECK(r("churn_rate", "2024-03-01") == Approx(0.5));
+  r.check("2024-03-01", {{"customers_churned", 1}, {"customers_active_end", 1}, {"retention_rate", 0.5},
+                         {"churn_rate", 0.5}});
   // April: d reactivates.
-  CHECK(r("customers_reactivated", "2024-04-01") == 1);
-  CHECK(r("customers_new", "2024-04-01") == 0);
-  CHECK(r("customers_active_start", "2024-04-01") == 1);
-  CHECK(r("customers_active_end", "2024-04-01") == 2);
-  CHECK(r("retention_rate", "2024-04-01") == 1);
-  // June (partial, t1 = as_of = 06-29): c churned on 06-29; d still active (ends 06-30).
-  CHECK(r("customers_active_start", "2024-06-01") == 2);
-  CHECK(r("customers_churned", "2024-06-01") == 1);
-  CHECK(r("customers_active_end", "2024-06-01") == 1);
-  CHECK(r("retention_rate", "2024-06-01") == Approx(0.5));
-  CHECK(r("active_ratio", "2024-06-01") == Approx(0.5));  // 1 active / 2 ever started
+  r.check("2024-04-01", {{"customers_reactivated", 1}, {"customers_new", 0}, {"customers_active_start", 1},
+                         {"customers_active_end", 2}, {"retention_rate", 1}});
+  // June (partial, t1 = as_of = 06-29): c churned on 06-29; d still active (ends 06-30);
+  // active_ratio 1 active / 2 ever started.
+  r.check("2024-06-01", {{"customers_active_start", 2}, {"customers_churned", 1}, {"customers_active_end", 1},
+                         {"retention_rate", 0.5}, {"active_ratio", 0.5}});
 }
 
 TEST_CASE("flow: period edges — order on a month's last day, churn on a month's first day", "[flow]") {
@@ -137,25 +114,16 @@ TEST_CASE("flow: period edges — order on a month's last day, churn on a month'
   b.order_line("e1", "e", "2024-01-31", 1).order_line("f1", "f", "2024-02-20", 1);
   FlowRun r(b.build(), settings_with(10));
   REQUIRE(r.fx.grid.size() == 3);
-  CHECK(r("customers_new", "2024-01-01") == 1);
-  CHECK(r("customers_active_end", "2024-01-01") == 1);
-  CHECK(r("churn_to_new_ratio", "2024-01-01") == 0);  // 0 churned / 1 new
-  CHECK(r("active_ratio", "2024-01-01") == 1);
+  // January: churn_to_new 0 churned / 1 new.
+  r.check("2024-01-01", {{"customers_new", 1}, {"customers_active_end", 1}, {"churn_to_new_ratio", 0},
+                         {"active_ratio", 1}});
   // February: A0 = {e} (01-31); e churns 02-10; f new; A1 = {f}.
-  CHECK(r("customers_active_start", "2024-02-01") == 1);
-  CHECK(r("customers_active_end", "2024-02-01") == 1);
-  CHECK(r("customers_churned", "2024-02-01") == 1);
-  CHECK(r("customers_new", "2024-02-01") == 1);
-  CHECK(r("retention_rate", "2024-02-01") == 0);
-  CHECK(r("churn_rate", "2024-02-01") == 1);
-  CHECK(r("churn_to_new_ratio", "2024-02-01") == 1);
-  CHECK(r("active_ratio", "2024-02-01") == Approx(0.5));
+  r.check("2024-02-01", {{"customers_active_start", 1}, {"customers_active_end", 1}, {"customers_churned", 1},
+                         {"customers_new", 1}, {"retention_rate", 0}, {"churn_rate", 1}, {"churn_to_new_ratio", 1},
+                         {"active_ratio", 0.5}});
   // March (partial, t1 = 03-15): A0 = {f}; f churns on 03-01.
-  CHECK(r("customers_active_start", "2024-03-01") == 1);
-  CHECK(r("customers_churned", "2024-03-01") == 1);
-  CHECK(r("customers_active_end", "2024-03-01") == 0);
-  CHECK(r("retention_rate", "2024-03-01") == 0);
-  CHECK(r("active_ratio", "2024-03-01") == 0);
+  r.check("2024-03-01", {{"customers_active_start", 1}, {"customers_churned", 1}, {"customers_active_end", 0},
+                         {"retention_rate", 0}, {"active_ratio", 0}});
 }
 
 TEST_CASE("flow: segments, unassigned and an implied unknown customer", "[flow]") {
@@ -170,33 +138,21 @@ TEST_CASE("flow: segments, unassigned and an implied unknown customer", "[flow]"
   FlowRun r(b.build(), settings_with(10));
   REQUIRE(r.out.slots() == 4);  // all, smb, ent, unassigned
   // January: new a1, a2, ghost; churned a1, a2 (01-20); A1 (01-31) = {ghost}.
-  CHECK(r("customers_new", "2024-01-01", "smb") == 1);
-  CHECK(r("customers_new", "2024-01-01", "ent") == 1);
-  CHECK(r("customers_new", "2024-01-01", "unassigned") == 1);
-  CHECK(r("customers_new", "2024-01-01") == 3);
-  CHECK(r("customers_churned", "2024-01-01") == 2);
-  CHECK(r("customers_churned", "2024-01-01", "unassigned") == 0);
-  CHECK(r("customers_active_end", "2024-01-01", "unassigned") == 1);
-  CHECK(r("customers_active_end", "2024-01-01", "smb") == 0);
+  r.check("2024-01-01", {{"customers_new", 3}, {"customers_churned", 2}});
+  r.check("2024-01-01", {{"customers_new", 1}, {"customers_active_end", 0}}, "smb");
+  r.check("2024-01-01", {{"customers_new", 1}}, "ent");
+  r.check("2024-01-01", {{"customers_new", 1}, {"customers_churned", 0}, {"customers_active_end", 1}}, "unassigned");
   // February: A0 = {ghost}; a3 new; a2 reactivated; ghost (02-07) and a3 (02-15) churn; A1 = {a2}.
-  CHECK(r("customers_active_start", "2024-02-01") == 1);
-  CHECK(r("customers_active_start", "2024-02-01", "unassigned") == 1);
-  CHECK(r("customers_new", "2024-02-01", "unassigned") == 1);
-  CHECK(r("customers_reactivated", "2024-02-01", "ent") == 1);
-  CHECK(r("customers_reactivated", "2024-02-01", "unassigned") == 0);
-  CHECK(r("customers_churned", "2024-02-01", "unassigned") == 2);
-  CHECK(r("customers_churned", "2024-02-01") == 2);
-  CHECK(r("customers_active_end", "2024-02-01") == 1);
-  CHECK(r("customers_active_end", "2024-02-01", "ent") == 1);
-  CHECK(r("retention_rate", "2024-02-01") == 0);              // ghost lost
-  CHECK(r("retention_rate", "2024-02-01", "unassigned") == 0);
-  CHECK(is_null(r("retention_rate", "2024-02-01", "smb")));   // A0 empty in the segment
-  CHECK(is_null(r("retention_rate", "2024-02-01", "ent")));
-  CHECK(is_null(r("churn_rate", "2024-02-01", "ent")));
-  CHECK(r("active_ratio", "2024-02-01") == Approx(0.25));     // {a2} / {a1, a2, a3, ghost}
-  CHECK(r("active_ratio", "2024-02-01", "ent") == 1);
-  CHECK(r("active_ratio", "2024-02-01", "smb") == 0);
-  CHECK(r("active_ratio", "2024-02-01", "unassigned") == 0);  // 0 / {a3, ghost}
+  // all: retention 0 (ghost lost); active_ratio {a2} / {a1, a2, a3, ghost} = 0.25.
+  r.check("2024-02-01", {{"customers_active_start", 1}, {"customers_churned", 2}, {"customers_active_end", 1},
+                         {"retention_rate", 0}, {"active_ratio", 0.25}});
+  // unassigned: active_ratio 0 / {a3, ghost}.
+  r.check("2024-02-01", {{"customers_active_start", 1}, {"customers_new", 1}, {"customers_reactivated", 0},
+                         {"customers_churned", 2}, {"retention_rate", 0}, {"active_ratio", 0}}, "unassigned");
+  // smb and ent: A0 empty in the segment -> retention (and churn) null.
+  r.check("2024-02-01", {{"retention_rate", kNull}, {"active_ratio", 0}}, "smb");
+  r.check("2024-02-01", {{"customers_reactivated", 1}, {"customers_active_end", 1}, {"retention_rate", kNull},
+                         {"churn_rate", kNull}, {"active_ratio", 1}}, "ent");
   // Identity per slot: all 1 = 1 + 1 + 1 - 2; unassigned 0 = 1 + 1 + 0 - 2; ent 1 = 0 + 0 + 1 - 0.
 }
 
@@ -208,12 +164,10 @@ TEST_CASE("flow: retention counts a customer who churns and comes back within P 
   b.customer("g");
   b.order_line("o1", "g", "2024-01-25", 1).order_line("o2", "g", "2024-02-10", 1).order_line("o3", "g", "2024-02-25", 1);
   FlowRun r(b.build(), settings_with(10));
-  CHECK(r("customers_churned", "2024-02-01") == 2);
-  CHECK(r("customers_reactivated", "2024-02-01") == 2);
-  CHECK(r("retention_rate", "2024-02-01") == 1);
-  CHECK(r("customers_active_end", "2024-02-01") == 1);
+  r.check("2024-02-01", {{"customers_churned", 2}, {"customers_reactivated", 2}, {"retention_rate", 1},
+                         {"customers_active_end", 1}});
   // March: churn on 03-06 -> retention 0.
-  CHECK(r("retention_rate", "2024-03-01") == 0);
+  r.check("2024-03-01", {{"retention_rate", 0}});
 }
 
 TEST_CASE("flow: subscription activity mode reads the subscription spells", "[flow]") {
@@ -225,12 +179,9 @@ TEST_CASE("flow: subscription activity mode reads the subscription spells", "[fl
   b.subscription("h", "2024-01-10", "2024-02-15", 10).subscription("h", "2024-02-15", std::nullopt, 20);
   b.subscription("i", "2024-01-20", "2024-03-01", 10);
   FlowRun r(b.build(), s);
-  CHECK(r("customers_new", "2024-01-01") == 2);
-  CHECK(r("customers_churned", "2024-02-01") == 0);
-  CHECK(r("customers_reactivated", "2024-02-01") == 0);
-  CHECK(r("customers_active_end", "2024-02-01") == 2);
-  CHECK(r("customers_churned", "2024-03-01") == 1);
-  CHECK(r("retention_rate", "2024-03-01") == Approx(0.5));
+  r.check("2024-01-01", {{"customers_new", 2}});
+  r.check("2024-02-01", {{"customers_churned", 0}, {"customers_reactivated", 0}, {"customers_active_end", 2}});
+  r.check("2024-03-01", {{"customers_churned", 1}, {"retention_rate", 0.5}});
 }
 
 TEST_CASE("flow: activation_rate over customers created in P with a closed window", "[flow]") {
@@ -249,12 +200,12 @@ TEST_CASE("flow: activation_rate over customers created in P with a closed windo
   b.order_line("o5", "c7", "2024-01-06", 1).order_line("o6", "c8", "2024-01-02", 1);
   b.order_line("o7", "c1", "2024-03-01", 1);  // a later order does not matter
   FlowRun r(b.build(), Settings{});
-  CHECK(r("activation_rate", "2024-01-01") == Approx(3.0 / 5));  // c1, c7, c8 of c1, c2, c3, c7, c8
-  CHECK(r("activation_rate", "2024-01-01", "smb") == Approx(2.0 / 4));
-  CHECK(r("activation_rate", "2024-01-01", "ent") == 1);
-  CHECK(r("activation_rate", "2024-02-01") == 1);
-  CHECK(is_null(r("activation_rate", "2024-02-01", "ent")));
-  CHECK(is_null(r("activation_rate", "2024-03-01")));
+  r.check("2024-01-01", {{"activation_rate", 3.0 / 5}});  // c1, c7, c8 of c1, c2, c3, c7, c8
+  r.check("2024-01-01", {{"activation_rate", 2.0 / 4}}, "smb");
+  r.check("2024-01-01", {{"activation_rate", 1}}, "ent");
+  r.check("2024-02-01", {{"activation_rate", 1}});
+  r.check("2024-02-01", {{"activation_rate", kNull}}, "ent");
+  r.check("2024-03-01", {{"activation_rate", kNull}});
 }
 
 TEST_CASE("flow: flow_counts gives |A0 ∩ A1| (the crc denominator) for slot all", "[flow]") {

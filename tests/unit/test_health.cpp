@@ -10,6 +10,7 @@
 
 #include "kpi/health.hpp"
 #include "support/dataset_builder.hpp"
+#include "support/kpi_readers.hpp"
 
 using namespace cskpi;
 using namespace cskpi::test;
@@ -20,22 +21,8 @@ const char *const kAsOf = "2024-06-30";
 std::string ago(int days) { return format_day(day(kAsOf) - days); }
 std::string ago_at(int days, const char *time = "12:00") { return ago(days) + " " + time; }
 
-std::size_t col(const Table &t, const char *name) {
-  int c = t.find_column(name);
-  REQUIRE(c >= 0);
-  return static_cast<std::size_t>(c);
-}
-
-std::size_t row_of(const Table &t, const std::string &id) {
-  const Column &ids = t.column(col(t, "customer_id"));
-  for (std::size_t r = 0; r < t.row_count(); ++r)
-    if (ids.text[r] == id) return r;
-  FAIL("no health row for " << id);
-  return 0;
-}
-
 bool has_row(const Table &t, const std::string &id) {
-  const Column &ids = t.column(col(t, "customer_id"));
+  const Column &ids = column(t, "customer_id");
   for (std::size_t r = 0; r < t.row_count(); ++r)
     if (ids.text[r] == id) return true;
   return false;
@@ -43,19 +30,14 @@ bool has_row(const Table &t, const std::string &id) {
 
 double real(const Table &t, const std::string &id, const char *name) {
   std::size_t r = row_of(t, id);
-  const Column &c = t.column(col(t, name));
+  const Column &c = column(t, name);
   INFO(id << "." << name);
   REQUIRE(c.null[r] == 0);
   return c.reals[r];
 }
 
-bool null(const Table &t, const std::string &id, const char *name) { return t.column(col(t, name)).null[row_of(t, id)] != 0; }
-std::string text(const Table &t, const std::string &id, const char *name) { return t.column(col(t, name)).text[row_of(t, id)]; }
-std::int64_t integer(const Table &t, const std::string &id, const char *name) {
-  std::size_t r = row_of(t, id);
-  REQUIRE(t.column(col(t, name)).null[r] == 0);
-  return t.column(col(t, name)).ints[r];
-}
+bool null(const Table &t, const std::string &id, const char *name) { return column(t, name).null[row_of(t, id)] != 0; }
+std::string text(const Table &t, const std::string &id, const char *name) { return column(t, name).text[row_of(t, id)]; }
 
 Table health(DatasetBuilder &b, Settings s = Settings{}) {
   Fixture f(b.build(), std::move(s));
@@ -104,18 +86,10 @@ TEST_CASE("health: recency = 100 clamp((3 - r/g) / 2)", "[health]") {
   b.order_line("tl", "twolines", ago(81), 5).order_line("tl", "twolines", ago(60), 5);
   orders(b, "far", {70, 68});         // g = 2, r = 68, q = 34 -> clamped to 0
   Table t = health(b);
-  CHECK(real(t, "q1", "recency") == Approx(100));
-  CHECK(real(t, "q2", "recency") == Approx(50));
   CHECK(real(t, "q3", "recency") == Approx(0).margin(1e-12));
-  CHECK(real(t, "q15", "recency") == Approx(75));
-  CHECK(real(t, "even", "recency") == Approx(50));
-  CHECK(real(t, "one", "recency") == Approx(60));
-  CHECK(real(t, "sameday", "recency") == Approx(60));
-  CHECK(real(t, "twolines", "recency") == Approx(60));
-  CHECK(real(t, "far", "recency") == 0);
-  CHECK(integer(t, "q1", "days_since_last_order") == 10);
-  CHECK(integer(t, "twolines", "days_since_last_order") == 81);
-  CHECK(integer(t, "far", "days_since_last_order") == 68);
+  check_column(t, "recency", {{"q1", 100.0}, {"q2", 50.0}, {"q15", 75.0}, {"even", 50.0}, {"one", 60.0},
+                              {"sameday", 60.0}, {"twolines", 60.0}, {"far", 0}});
+  check_column(t, "days_since_last_order", {{"q1", 10}, {"twolines", 81}, {"far", 68}});
 }
 
 TEST_CASE("health: W/2 follows inactivity_days", "[health]") {
@@ -140,12 +114,8 @@ TEST_CASE("health: frequency compares the last 90 days with the 90 before", "[he
   orders(b, "oneorder", {100});            // a = 1, b = 1 -> 50
   orders(b, "twoorders", {100, 10, 10});   // two orders the same day: a = 2, b = 1 -> 75
   Table t = health(b);
-  CHECK(real(t, "same", "frequency") == Approx(50));
-  CHECK(real(t, "edges", "frequency") == Approx(25));
-  CHECK(real(t, "new", "frequency") == Approx(100));
-  CHECK(real(t, "grow", "frequency") == Approx(75));
-  CHECK(real(t, "oneorder", "frequency") == Approx(50));
-  CHECK(real(t, "twoorders", "frequency") == Approx(75));
+  check_column(t, "frequency", {{"same", 50.0}, {"edges", 25.0}, {"new", 100.0}, {"grow", 75.0}, {"oneorder", 50.0},
+                                {"twoorders", 75.0}});
 }
 
 TEST_CASE("health: frequency 0 when the recent window is empty", "[health]") {
@@ -193,20 +163,12 @@ TEST_CASE("health: monetary, payment and revenue_365d from invoices", "[health]"
   b.invoice("after", ago(40), 10, ago(5), "2024-07-03");      // paid after as_of: unpaid -> k = 1 -> 50
   b.invoice("credit", ago(40), -40, ago(10));                 // a credit note is never overdue -> 100
   Table t = health(b);
-  CHECK(real(t, "m75", "monetary") == Approx(75));
-  CHECK(real(t, "clamp", "monetary") == 0);
-  CHECK(real(t, "none", "monetary") == 0);  // a + b = 0
-  CHECK(real(t, "m100", "monetary") == Approx(100));
-  CHECK(real(t, "edges", "monetary") == Approx(25));
-  // revenue_365d: 30 + 30 + 30 + 500 + 7 (day 364 in, day 365 out) = 597
-  CHECK(real(t, "edges", "revenue_365d") == Approx(597));
-  CHECK(real(t, "clamp", "revenue_365d") == Approx(50));  // unclamped: 100 - 50
-  CHECK(real(t, "none", "revenue_365d") == 0);
-  CHECK(real(t, "none", "payment") == 100);               // k = 0
-  CHECK(real(t, "p1", "payment") == 50);
-  CHECK(real(t, "p2", "payment") == 0);
-  CHECK(real(t, "after", "payment") == 50);
-  CHECK(real(t, "credit", "payment") == 100);
+  // none: a + b = 0
+  check_column(t, "monetary", {{"m75", 75.0}, {"clamp", 0}, {"none", 0}, {"m100", 100.0}, {"edges", 25.0}});
+  // revenue_365d: edges 30 + 30 + 30 + 500 + 7 (day 364 in, day 365 out) = 597; clamp unclamped: 100 - 50
+  check_column(t, "revenue_365d", {{"edges", 597.0}, {"clamp", 50.0}, {"none", 0}});
+  // none: k = 0
+  check_column(t, "payment", {{"none", 100}, {"p1", 50}, {"p2", 0}, {"after", 50}, {"credit", 100}});
 }
 
 TEST_CASE("health: support = 100 clamp(1 - (n + 2o) / 10)", "[health]") {
@@ -233,11 +195,7 @@ TEST_CASE("health: support = 100 clamp(1 - (n + 2o) / 10)", "[health]") {
   b.ticket("anon", std::nullopt, ago_at(3));  // no customer: nobody's score
   Table t = health(b);
   CHECK(real(t, "zero", "support") == Approx(0).margin(1e-12));
-  CHECK(real(t, "s60", "support") == Approx(60));
-  CHECK(real(t, "edges", "support") == Approx(70));
-  CHECK(real(t, "late", "support") == Approx(70));
-  CHECK(real(t, "calm", "support") == 100);
-  CHECK(real(t, "flood", "support") == 0);
+  check_column(t, "support", {{"s60", 60.0}, {"edges", 70.0}, {"late", 70.0}, {"calm", 100}, {"flood", 0}});
 }
 
 TEST_CASE("health: voice from the latest NPS answer within 365 days", "[health]") {
@@ -259,17 +217,8 @@ TEST_CASE("health: voice from the latest NPS answer within 365 days", "[health]"
   b.feedback(std::string("csat"), ago_at(50), FeedbackKind::nps, 9);
   b.feedback(std::string("csat"), ago_at(5), FeedbackKind::csat, 1);    // not NPS: ignored
   Table t = health(b);
-  CHECK(real(t, "p9", "voice") == 100);
-  CHECK(real(t, "p10", "voice") == 100);
-  CHECK(real(t, "pa7", "voice") == 60);
-  CHECK(real(t, "pa8", "voice") == 60);
-  CHECK(real(t, "d6", "voice") == 0);
-  CHECK(real(t, "d0", "voice") == 0);
-  CHECK(real(t, "none", "voice") == 50);
-  CHECK(real(t, "old", "voice") == 50);
-  CHECK(real(t, "year", "voice") == 0);
-  CHECK(real(t, "latest", "voice") == 0);
-  CHECK(real(t, "csat", "voice") == 100);
+  check_column(t, "voice", {{"p9", 100}, {"p10", 100}, {"pa7", 60}, {"pa8", 60}, {"d6", 0}, {"d0", 0}, {"none", 50},
+                            {"old", 50}, {"year", 0}, {"latest", 0}, {"csat", 100}});
 }
 
 TEST_CASE("health: voice constants are configurable", "[health]") {
@@ -414,11 +363,11 @@ TEST_CASE("health: only customers active on as_of, most at risk first", "[health
   REQUIRE(t.row_count() == 3);
   // in: recency 100 * (3 - 89/45) / 2 = 51.11, frequency 100 -> (15.33 + 15) / 0.45 = 67.41
   CHECK(real(t, "in", "recency") == Approx(100 * (3 - 89.0 / 45) / 2));
-  const Column &ids = t.column(col(t, "customer_id"));
+  const Column &ids = column(t, "customer_id");
   CHECK(ids.text[0] == "a");
   CHECK(ids.text[1] == "b");
   CHECK(ids.text[2] == "in");
-  const Column &score = t.column(col(t, "score"));
+  const Column &score = column(t, "score");
   CHECK(score.reals[0] == Approx(200.0 / 3));
   CHECK(score.reals[2] > score.reals[1]);
 }

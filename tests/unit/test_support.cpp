@@ -12,11 +12,7 @@
 #include "support/kpi_readers.hpp"
 
 using namespace cskpi;
-using cskpi::test::DatasetBuilder;
-using cskpi::test::Fixture;
-
-using cskpi::test::value;
-using cskpi::test::column;
+using namespace cskpi::test;
 
 namespace {
 
@@ -89,31 +85,18 @@ TEST_CASE("tickets opened, resolved and the backlog at the end of each period", 
   auto r = run(fx);
   REQUIRE(fx.grid.size() == 3);
   // Jan: opened T1 T2 T3 (smb 2, ent 1); resolved T1 T3; backlog T2.
-  CHECK(value(r, "tickets_opened", 0, 0) == 3);
-  CHECK(value(r, "tickets_opened", 0, 1) == 2);
-  CHECK(value(r, "tickets_opened", 0, 2) == 1);
-  CHECK(value(r, "tickets_resolved", 0, 0) == 2);
-  CHECK(value(r, "tickets_resolved", 0, 2) == 0);
-  CHECK(value(r, "backlog_end", 0, 0) == 1);
-  CHECK(value(r, "backlog_end", 0, 1) == 0);
-  CHECK(value(r, "backlog_end", 0, 2) == 1);
-  // Feb: opened T4 (no customer: all only); resolved T2 (ent); backlog T4.
-  CHECK(value(r, "tickets_opened", 1, 0) == 1);
-  CHECK(value(r, "tickets_opened", 1, 1) == 0);
-  CHECK(value(r, "tickets_opened", 1, 2) == 0);
-  CHECK(value(r, "tickets_resolved", 1, 0) == 1);
-  CHECK(value(r, "tickets_resolved", 1, 2) == 1);
-  CHECK(value(r, "backlog_end", 1, 0) == 1);
-  CHECK(value(r, "backlog_end", 1, 2) == 0);
-  // Mar: opened+resolved T5 (ent); T4 still open.
-  CHECK(value(r, "tickets_opened", 2, 0) == 1);
-  CHECK(value(r, "tickets_opened", 2, 2) == 1);
-  CHECK(value(r, "tickets_resolved", 2, 0) == 1);
-  CHECK(value(r, "backlog_end", 2, 0) == 1);
-  CHECK(value(r, "backlog_end", 2, 1) == 0);
-  CHECK(value(r, "backlog_end", 2, 2) == 0);
+  check_cell(r, 0, 0, {{"tickets_opened", 3}, {"tickets_resolved", 2}, {"backlog_end", 1}});
+  check_cell(r, 0, 1, {{"tickets_opened", 2}, {"backlog_end", 0}});
   // Durations exist only where something was resolved: ent had nothing resolved in Jan.
-  CHECK(is_null(value(r, "ttr_hours_mean", 0, 2)));
+  check_cell(r, 0, 2, {{"tickets_opened", 1}, {"tickets_resolved", 0}, {"backlog_end", 1}, {"ttr_hours_mean", kNull}});
+  // Feb: opened T4 (no customer: all only); resolved T2 (ent); backlog T4.
+  check_cell(r, 1, 0, {{"tickets_opened", 1}, {"tickets_resolved", 1}, {"backlog_end", 1}});
+  check_cell(r, 1, 1, {{"tickets_opened", 0}});
+  check_cell(r, 1, 2, {{"tickets_opened", 0}, {"tickets_resolved", 1}, {"backlog_end", 0}});
+  // Mar: opened+resolved T5 (ent); T4 still open.
+  check_cell(r, 2, 0, {{"tickets_opened", 1}, {"tickets_resolved", 1}, {"backlog_end", 1}});
+  check_cell(r, 2, 1, {{"backlog_end", 0}});
+  check_cell(r, 2, 2, {{"tickets_opened", 1}, {"backlog_end", 0}});
 }
 
 TEST_CASE("the backlog of a partial period is taken at as_of", "[support]") {
@@ -125,8 +108,7 @@ TEST_CASE("the backlog of a partial period is taken at as_of", "[support]") {
                   .build();
   Fixture fx(std::move(data), settings_in());
   auto r = run(fx);
-  CHECK(value(r, "backlog_end", 0, 0) == 1);
-  CHECK(value(r, "tickets_resolved", 0, 0) == 1);
+  check_cell(r, 0, 0, {{"backlog_end", 1}, {"tickets_resolved", 1}});
 }
 
 TEST_CASE("TTR mean, median and p90 in calendar and business hours", "[support]") {
@@ -136,23 +118,17 @@ TEST_CASE("TTR mean, median and p90 in calendar and business hours", "[support]"
   // Calendar, sorted 1, 2, 18, 64: mean 85/4 = 21.25;
   // median h = 3 x 0.5 = 1.5 -> 2 + 0.5 x (18 - 2) = 10;
   // p90 h = 3 x 0.9 = 2.7 -> 18 + 0.7 x (64 - 18) = 50.2.
-  CHECK(value(r, "ttr_hours_mean", 0, 0) == Approx(21.25));
-  CHECK(value(r, "ttr_hours_median", 0, 0) == Approx(10.0));
-  CHECK(value(r, "ttr_hours_p90", 0, 0) == Approx(50.2));
+  check_cell(r, 0, 0, {{"ttr_hours_mean", 21.25}, {"ttr_hours_median", 10.0}, {"ttr_hours_p90", 50.2}});
   // Business, sorted 1, 2, 2, 4: mean 9/4 = 2.25; median 2 + 0.5 x 0 = 2;
   // p90 2 + 0.7 x (4 - 2) = 3.4.
-  CHECK(value(r, "ttr_business_hours_mean", 0, 0) == Approx(2.25));
-  CHECK(value(r, "ttr_business_hours_median", 0, 0) == Approx(2.0));
-  CHECK(value(r, "ttr_business_hours_p90", 0, 0) == Approx(3.4));
+  check_cell(r, 0, 0, {{"ttr_business_hours_mean", 2.25}, {"ttr_business_hours_median", 2.0},
+                       {"ttr_business_hours_p90", 3.4}});
   // Segment smb (A, B, C; D has no customer): calendar 1, 2, 18: mean 7,
   // median h = 1 -> 2, p90 h = 1.8 -> 2 + 0.8 x 16 = 14.8; business 1, 2, 4:
   // mean 7/3, median 2, p90 2 + 0.8 x 2 = 3.6.
-  CHECK(value(r, "ttr_hours_mean", 0, 1) == Approx(7.0));
-  CHECK(value(r, "ttr_hours_median", 0, 1) == Approx(2.0));
-  CHECK(value(r, "ttr_hours_p90", 0, 1) == Approx(14.8));
-  CHECK(value(r, "ttr_business_hours_mean", 0, 1) == Approx(7.0 / 3.0));
-  CHECK(value(r, "ttr_business_hours_median", 0, 1) == Approx(2.0));
-  CHECK(value(r, "ttr_business_hours_p90", 0, 1) == Approx(3.6));
+  check_cell(r, 0, 1, {{"ttr_hours_mean", 7.0}, {"ttr_hours_median", 2.0}, {"ttr_hours_p90", 14.8},
+                       {"ttr_business_hours_mean", 7.0 / 3.0}, {"ttr_business_hours_median", 2.0},
+                       {"ttr_business_hours_p90", 3.6}});
 }
 
 TEST_CASE("FRT median and p90 over tickets opened in the period with a response", "[support]") {
@@ -160,17 +136,13 @@ TEST_CASE("FRT median and p90 over tickets opened in the period with a response"
   auto r = run(fx);
   // A, C, D responded (B did not). Calendar sorted 0.5, 0.5, 16.5:
   // median h = 2 x 0.5 = 1 -> 0.5; p90 h = 1.8 -> 0.5 + 0.8 x 16 = 13.3.
-  CHECK(value(r, "frt_hours_median", 0, 0) == Approx(0.5));
-  CHECK(value(r, "frt_hours_p90", 0, 0) == Approx(13.3));
+  check_cell(r, 0, 0, {{"frt_hours_median", 0.5}, {"frt_hours_p90", 13.3}});
   // Business sorted 0.5, 0.5, 2.5: median 0.5; p90 0.5 + 0.8 x 2 = 2.1.
-  CHECK(value(r, "frt_business_hours_median", 0, 0) == Approx(0.5));
-  CHECK(value(r, "frt_business_hours_p90", 0, 0) == Approx(2.1));
+  check_cell(r, 0, 0, {{"frt_business_hours_median", 0.5}, {"frt_business_hours_p90", 2.1}});
   // smb: A 0.5 and C 16.5 (cal), 0.5 and 2.5 (bus): median = midpoint 8.5 / 1.5;
   // p90 h = 0.9 -> 0.5 + 0.9 x 16 = 14.9 / 0.5 + 0.9 x 2 = 2.3.
-  CHECK(value(r, "frt_hours_median", 0, 1) == Approx(8.5));
-  CHECK(value(r, "frt_hours_p90", 0, 1) == Approx(14.9));
-  CHECK(value(r, "frt_business_hours_median", 0, 1) == Approx(1.5));
-  CHECK(value(r, "frt_business_hours_p90", 0, 1) == Approx(2.3));
+  check_cell(r, 0, 1, {{"frt_hours_median", 8.5}, {"frt_hours_p90", 14.9}, {"frt_business_hours_median", 1.5},
+                       {"frt_business_hours_p90", 2.3}});
 }
 
 TEST_CASE("FRT belongs to the period the ticket was opened in", "[support]") {
@@ -181,9 +153,8 @@ TEST_CASE("FRT belongs to the period the ticket was opened in", "[support]") {
                   .build();
   Fixture fx(std::move(data), settings_in());
   auto r = run(fx);
-  CHECK(value(r, "frt_hours_median", 0, 0) == Approx(2.0));
-  CHECK(value(r, "frt_business_hours_median", 0, 0) == 0.0);
-  CHECK(is_null(value(r, "frt_hours_median", 1, 0)));
+  check_cell(r, 0, 0, {{"frt_hours_median", 2.0}, {"frt_business_hours_median", 0}});
+  check_cell(r, 1, 0, {{"frt_hours_median", kNull}});
 }
 
 TEST_CASE("a resolution before the opening resolves the ticket; only its duration is left out", "[support]") {
@@ -211,16 +182,9 @@ TEST_CASE("a resolution before the opening resolves the ticket; only its duratio
   Fixture fx(std::move(data), s);
   REQUIRE(fx.grid.size() == 1);
   auto r = run(fx);
-  CHECK(value(r, "tickets_opened", 0, 0) == 3);
-  CHECK(value(r, "tickets_resolved", 0, 0) == 2);
-  CHECK(value(r, "backlog_end", 0, 0) == 0);
-  CHECK(value(r, "ttr_hours_mean", 0, 0) == Approx(3.0));
-  CHECK(value(r, "ttr_hours_p90", 0, 0) == Approx(3.0));
-  CHECK(value(r, "ttr_business_hours_median", 0, 0) == Approx(3.0));
-  CHECK(is_null(value(r, "frt_hours_median", 0, 0)));
-  CHECK(is_null(value(r, "frt_business_hours_p90", 0, 0)));
-  CHECK(value(r, "reopen_rate", 0, 0) == Approx(0.5));
-  CHECK(value(r, "sla_breach_rate", 0, 0) == Approx(1.0));
+  check_cell(r, 0, 0, {{"tickets_opened", 3}, {"tickets_resolved", 2}, {"backlog_end", 0}, {"ttr_hours_mean", 3.0},
+                       {"ttr_hours_p90", 3.0}, {"ttr_business_hours_median", 3.0}, {"frt_hours_median", kNull},
+                       {"frt_business_hours_p90", kNull}, {"reopen_rate", 0.5}, {"sla_breach_rate", 1.0}});
 }
 
 TEST_CASE("a resolution before the opening ends the backlog in the period of resolved_at", "[support]") {
@@ -235,12 +199,8 @@ TEST_CASE("a resolution before the opening ends the backlog in the period of res
   Fixture fx(std::move(data), settings_in());
   REQUIRE(fx.grid.size() == 2);
   auto r = run(fx);
-  CHECK(value(r, "tickets_resolved", 0, 0) == 1);
-  CHECK(value(r, "tickets_resolved", 1, 0) == 0);
-  CHECK(value(r, "tickets_opened", 1, 0) == 1);
-  CHECK(value(r, "backlog_end", 0, 0) == 1);
-  CHECK(value(r, "backlog_end", 1, 0) == 1);
-  CHECK(is_null(value(r, "ttr_hours_mean", 0, 0)));
+  check_cell(r, 0, 0, {{"tickets_resolved", 1}, {"backlog_end", 1}, {"ttr_hours_mean", kNull}});
+  check_cell(r, 1, 0, {{"tickets_resolved", 0}, {"tickets_opened", 1}, {"backlog_end", 1}});
 }
 
 TEST_CASE("local days and business hours follow the configured zone", "[support]") {
@@ -259,17 +219,14 @@ TEST_CASE("local days and business hours follow the configured zone", "[support]
   Fixture fx(std::move(data), settings_in("America/Sao_Paulo"));
   auto r = run(fx);
   REQUIRE(fx.grid.size() == 3);
-  CHECK(value(r, "tickets_opened", 0, 0) == 1);  // Jan: X
-  CHECK(value(r, "tickets_opened", 1, 0) == 1);  // Feb: Y
-  CHECK(value(r, "tickets_opened", 2, 0) == 1);  // Mar: Z
-  CHECK(value(r, "backlog_end", 0, 0) == 1);     // X open at the end of Jan 31 local
-  CHECK(value(r, "tickets_resolved", 1, 0) == 1);
-  CHECK(value(r, "ttr_hours_mean", 1, 0) == Approx(10.5));  // 01:30 -> 12:00
-  CHECK(value(r, "ttr_business_hours_mean", 1, 0) == Approx(1.0));
-  // Z: Fri 00:00 -> 23:00 local: calendar 23 h, business 08-18 = 10 h.
-  CHECK(value(r, "tickets_resolved", 2, 0) == 1);
-  CHECK(value(r, "ttr_business_hours_mean", 2, 0) == Approx(10.0));
-  CHECK(value(r, "backlog_end", 2, 0) == 1);  // Y
+  // Jan: X opened, and open at the end of Jan 31 local.
+  check_cell(r, 0, 0, {{"tickets_opened", 1}, {"backlog_end", 1}});
+  // Feb: Y opened; X resolved, 01:30 -> 12:00 = 10.5 h, 1 business hour.
+  check_cell(r, 1, 0, {{"tickets_opened", 1}, {"tickets_resolved", 1}, {"ttr_hours_mean", 10.5},
+                       {"ttr_business_hours_mean", 1.0}});
+  // Mar: Z opened and resolved, Fri 00:00 -> 23:00 local: calendar 23 h, business 08-18 = 10 h; Y in the backlog.
+  check_cell(r, 2, 0, {{"tickets_opened", 1}, {"tickets_resolved", 1}, {"ttr_business_hours_mean", 10.0},
+                       {"backlog_end", 1}});
 }
 
 TEST_CASE("reopen rate over tickets resolved in the period", "[support]") {
@@ -346,11 +303,8 @@ TEST_CASE("with tickets present, counts are 0 and durations null in an empty per
   Fixture fx(std::move(data), settings_in());
   auto r = run(fx);
   REQUIRE(fx.grid.size() == 2);
-  CHECK(value(r, "tickets_opened", 0, 0) == 0);
-  CHECK(value(r, "tickets_resolved", 0, 0) == 0);
-  CHECK(value(r, "backlog_end", 0, 0) == 0);
-  CHECK(is_null(value(r, "ttr_hours_median", 0, 0)));
-  CHECK(is_null(value(r, "reopen_rate", 0, 0)));
+  check_cell(r, 0, 0, {{"tickets_opened", 0}, {"tickets_resolved", 0}, {"backlog_end", 0}, {"ttr_hours_median", kNull},
+                       {"reopen_rate", kNull}});
 }
 
 TEST_CASE("ticket_breakdown: per category and channel, share of P and change from P'", "[support][table]") {

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <iterator>
 #include <string>
+#include <utility>
 
 #include "core/kpi_results.hpp"
 #include "kpi/voice.hpp"
@@ -11,11 +13,7 @@
 #include "support/kpi_readers.hpp"
 
 using namespace cskpi;
-using cskpi::test::DatasetBuilder;
-using cskpi::test::Fixture;
-
-using cskpi::test::value;
-using cskpi::test::column;
+using namespace cskpi::test;
 
 namespace {
 
@@ -23,11 +21,7 @@ constexpr auto nps = FeedbackKind::nps;
 constexpr auto csat = FeedbackKind::csat;
 constexpr auto ces = FeedbackKind::ces;
 
-KpiResults run(const Fixture &fx) {
-  KpiResults out(fx.grid, fx.slot_names());
-  compute_voice(fx.context(), out);
-  return out;
-}
+KpiResults run(const Fixture &fx) { return run_family(compute_voice, fx); }
 
 const char *const kVoiceKpis[] = {"nps",  "nps_answers",  "nps_promoters", "nps_passives", "nps_detractors",
                                   "csat", "csat_answers", "ces",           "ces_answers"};
@@ -39,71 +33,44 @@ TEST_CASE("NPS: promoters 9-10, passives 7-8, detractors 0-6", "[voice]") {
   auto data = DatasetBuilder("2024-01-31")
                   .customer("P", "a")
                   .customer("Q", "b")
-                  .feedback("P", "2024-01-02 10:00", nps, 10)
-                  .feedback("P", "2024-01-03 10:00", nps, 9)
-                  .feedback("P", "2024-01-04 10:00", nps, 6)
-                  .feedback("Q", "2024-01-05 10:00", nps, 7)
-                  .feedback("Q", "2024-01-06 10:00", nps, 8)
-                  .feedback("Q", "2024-01-07 10:00", nps, 0)
-                  .feedback(std::nullopt, "2024-01-08 10:00", nps, 9)
-                  .feedback(std::nullopt, "2024-01-09 10:00", nps, 10)
-                  .feedback(std::nullopt, "2024-01-10 10:00", nps, 9)
-                  .feedback(std::nullopt, "2024-01-11 10:00", nps, 7)
+                  .answers("P", nps, {{"2024-01-02 10:00", 10}, {"2024-01-03 10:00", 9}, {"2024-01-04 10:00", 6}})
+                  .answers("Q", nps, {{"2024-01-05 10:00", 7}, {"2024-01-06 10:00", 8}, {"2024-01-07 10:00", 0}})
+                  .answers(std::nullopt, nps, {{"2024-01-08 10:00", 9}, {"2024-01-09 10:00", 10},
+                                               {"2024-01-10 10:00", 9}, {"2024-01-11 10:00", 7}})
                   .build();
   Fixture fx(std::move(data), Settings{});
   const auto r = run(fx);
   // all: promoters 10, 9, 9, 10, 9 = 5; passives 7, 8, 7 = 3; detractors 6, 0 = 2
   //      nps = 100 x (5 - 2) / 10 = 30
-  CHECK(value(r, "nps_answers", 0, 0) == 10);
-  CHECK(value(r, "nps_promoters", 0, 0) == 5);
-  CHECK(value(r, "nps_passives", 0, 0) == 3);
-  CHECK(value(r, "nps_detractors", 0, 0) == 2);
-  CHECK(value(r, "nps", 0, 0) == Approx(30));
-  // a (P): 10, 9, 6 -> 100 x (2 - 1) / 3 = 33.33; the answers without a customer are in "all" only
-  CHECK(value(r, "nps_answers", 0, 1) == 3);
-  CHECK(value(r, "nps", 0, 1) == Approx(100.0 / 3));
-  // b (Q): 7, 8, 0 -> 100 x (0 - 1) / 3 = -33.33
-  CHECK(value(r, "nps_passives", 0, 2) == 2);
-  CHECK(value(r, "nps_detractors", 0, 2) == 1);
-  CHECK(value(r, "nps", 0, 2) == Approx(-100.0 / 3));
   // no CSAT/CES answers: counts 0, values null
-  CHECK(value(r, "csat_answers", 0, 0) == 0);
-  CHECK(std::isnan(value(r, "csat", 0, 0)));
-  CHECK(value(r, "ces_answers", 0, 0) == 0);
-  CHECK(std::isnan(value(r, "ces", 0, 0)));
+  check_cell(r, 0, 0, {{"nps_answers", 10}, {"nps_promoters", 5}, {"nps_passives", 3}, {"nps_detractors", 2},
+                       {"nps", 30.0}, {"csat_answers", 0}, {"csat", kNull}, {"ces_answers", 0}, {"ces", kNull}});
+  // a (P): 10, 9, 6 -> 100 x (2 - 1) / 3 = 33.33; the answers without a customer are in "all" only
+  check_cell(r, 0, 1, {{"nps_answers", 3}, {"nps", 100.0 / 3}});
+  // b (Q): 7, 8, 0 -> 100 x (0 - 1) / 3 = -33.33
+  check_cell(r, 0, 2, {{"nps_passives", 2}, {"nps_detractors", 1}, {"nps", -100.0 / 3}});
 }
 
 TEST_CASE("CSAT counts the top two scores of its scale; CES is the mean score", "[voice]") {
-  SECTION("scale 5: 4 and 5") {
-    auto data = DatasetBuilder("2024-01-31")
-                    .customer("C")
-                    .feedback("C", "2024-01-02 10:00", csat, 5)
-                    .feedback("C", "2024-01-03 10:00", csat, 4)
-                    .feedback("C", "2024-01-04 10:00", csat, 4)
-                    .feedback("C", "2024-01-05 10:00", csat, 3)
-                    .feedback("C", "2024-01-06 10:00", csat, 1)
-                    .build();
-    Fixture fx(std::move(data), Settings{});
-    const auto r = run(fx);
+  // One customer's five CSAT answers, on January 2 to 6.
+  const auto five_answers = [](const Settings &s, std::initializer_list<int> scores) {
+    REQUIRE(scores.size() == 5);
+    DatasetBuilder b("2024-01-31");
+    b.customer("C");
+    const char *days[] = {"2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06"};
+    for (std::size_t i = 0; i < scores.size(); ++i)
+      b.feedback("C", std::string(days[i]) + " 10:00", csat, scores.begin()[i]);
+    return run(Fixture(b.build(), s));
+  };
+  SECTION("scale 5 (the default): 4 and 5") {
     // 5, 4, 4 of 5 answers -> 100 x 3 / 5 = 60
-    CHECK(value(r, "csat_answers", 0, 0) == 5);
-    CHECK(value(r, "csat", 0, 0) == Approx(60));
+    check_cell(five_answers(Settings{}, {5, 4, 4, 3, 1}), 0, 0, {{"csat_answers", 5}, {"csat", 60.0}});
   }
   SECTION("scale 7: 6 and 7") {
-    auto data = DatasetBuilder("2024-01-31")
-                    .customer("C")
-                    .feedback("C", "2024-01-02 10:00", csat, 7)
-                    .feedback("C", "2024-01-03 10:00", csat, 6)
-                    .feedback("C", "2024-01-04 10:00", csat, 5)
-                    .feedback("C", "2024-01-05 10:00", csat, 5)
-                    .feedback("C", "2024-01-06 10:00", csat, 2)
-                    .build();
     Settings s;
     s.csat_scale = 7;
-    Fixture fx(std::move(data), s);
-    const auto r = run(fx);
     // 7, 6 of 5 answers (a 5 is not top-two on 7) -> 100 x 2 / 5 = 40
-    CHECK(value(r, "csat", 0, 0) == Approx(40));
+    check_cell(five_answers(s, {7, 6, 5, 5, 2}), 0, 0, {{"csat", 40.0}});
   }
   SECTION("CES mean, null in a period without answers") {
     auto data = DatasetBuilder("2024-02-29")
@@ -115,12 +82,10 @@ TEST_CASE("CSAT counts the top two scores of its scale; CES is the mean score", 
     Fixture fx(std::move(data), Settings{});
     const auto r = run(fx);
     // Jan: (2 + 3 + 7) / 3 = 4 in all; the customer's segment (unassigned, slot 1): (2 + 3) / 2 = 2.5
-    CHECK(value(r, "ces_answers", 0, 0) == 3);
-    CHECK(value(r, "ces", 0, 0) == Approx(4));
-    CHECK(value(r, "ces", 0, 1) == Approx(2.5));
+    check_cell(r, 0, 0, {{"ces_answers", 3}, {"ces", 4.0}});
+    check_cell(r, 0, 1, {{"ces", 2.5}});
     // Feb: nothing -> 0 answers, null mean
-    CHECK(value(r, "ces_answers", 1, 0) == 0);
-    CHECK(std::isnan(value(r, "ces", 1, 0)));
+    check_cell(r, 1, 0, {{"ces_answers", 0}, {"ces", kNull}});
   }
 }
 
@@ -134,10 +99,8 @@ TEST_CASE("answers are dated by their local day in the configured zone", "[voice
   Fixture fx(std::move(data), Settings{});
   REQUIRE(fx.grid.size() == 2);  // Feb, Mar
   const auto r = run(fx);
-  CHECK(value(r, "nps_answers", 0, 0) == 1);
-  CHECK(value(r, "nps", 0, 0) == Approx(100));
-  CHECK(value(r, "nps_answers", 1, 0) == 1);
-  CHECK(value(r, "nps", 1, 0) == Approx(-100));
+  check_cell(r, 0, 0, {{"nps_answers", 1}, {"nps", 100.0}});
+  check_cell(r, 1, 0, {{"nps_answers", 1}, {"nps", -100.0}});
 }
 
 TEST_CASE("voice KPIs are null when the feedback source is absent", "[voice]") {
@@ -174,12 +137,9 @@ TEST_CASE("detractor_followups: latest NPS answer in the as_of period is a detra
                   .customer("D6", "a")
                   .customer("D7", "a")
                   // D1: Feb 3 (outside March), Mar 5 promoter, Mar 10 detractor 2 -> in, score 2
-                  .feedback("D1", "2024-02-10 10:00", nps, 3)
-                  .feedback("D1", "2024-03-05 10:00", nps, 9)
-                  .feedback("D1", "2024-03-10 10:00", nps, 2)
+                  .answers("D1", nps, {{"2024-02-10 10:00", 3}, {"2024-03-05 10:00", 9}, {"2024-03-10 10:00", 2}})
                   // D2: detractor then promoter -> out
-                  .feedback("D2", "2024-03-03 10:00", nps, 4)
-                  .feedback("D2", "2024-03-15 10:00", nps, 10)
+                  .answers("D2", nps, {{"2024-03-03 10:00", 4}, {"2024-03-15 10:00", 10}})
                   // D3: 6, the highest detractor score -> in
                   .feedback("D3", "2024-03-12 10:00", nps, 6)
                   // D4: detractor in February only -> out
@@ -190,8 +150,7 @@ TEST_CASE("detractor_followups: latest NPS answer in the as_of period is a detra
                   .feedback("D6", "2024-03-09 10:00", nps, 7)
                   .feedback("D6", "2024-03-19 10:00", csat, 1)
                   // D7: same day, the later instant (a promoter) is the latest -> out
-                  .feedback("D7", "2024-03-11 09:00", nps, 3)
-                  .feedback("D7", "2024-03-11 15:00", nps, 9)
+                  .answers("D7", nps, {{"2024-03-11 09:00", 3}, {"2024-03-11 15:00", 9}})
                   // no customer: no row
                   .feedback(std::nullopt, "2024-03-01 10:00", nps, 0)
                   // D1: T1 open; T2 resolved on as_of (closed); T3 resolved after as_of (open) -> 2
@@ -215,19 +174,14 @@ TEST_CASE("detractor_followups: latest NPS answer in the as_of period is a detra
   const Table t = detractor_followups_table(fx.context());
 
   REQUIRE(t.name() == "detractor_followups");
-  REQUIRE(t.column_count() == 6);
-  CHECK(t.column(0).name == "customer_id");
-  CHECK(t.column(0).type == ColumnType::text);
-  CHECK(t.column(1).name == "segment");
-  CHECK(t.column(1).type == ColumnType::text);
-  CHECK(t.column(2).name == "answered_on");
-  CHECK(t.column(2).type == ColumnType::date);
-  CHECK(t.column(3).name == "score");
-  CHECK(t.column(3).type == ColumnType::int64);
-  CHECK(t.column(4).name == "open_tickets");
-  CHECK(t.column(4).type == ColumnType::int64);
-  CHECK(t.column(5).name == "revenue_365d");
-  CHECK(t.column(5).type == ColumnType::real);
+  const std::pair<const char *, ColumnType> columns[] = {
+      {"customer_id", ColumnType::text}, {"segment", ColumnType::text},     {"answered_on", ColumnType::date},
+      {"score", ColumnType::int64},      {"open_tickets", ColumnType::int64}, {"revenue_365d", ColumnType::real}};
+  REQUIRE(t.column_count() == std::size(columns));
+  for (std::size_t i = 0; i < std::size(columns); ++i) {
+    CHECK(t.column(i).name == columns[i].first);
+    CHECK(t.column(i).type == columns[i].second);
+  }
 
   REQUIRE(t.row_count() == 3);
   CHECK(column(t, "customer_id").text == std::vector<std::string>{"D1", "D3", "D5"});
