@@ -1,6 +1,9 @@
 // Small helpers the source-layer tests share: a scratch directory for
-// profile files and a substring check for error messages.
+// profile files, the message of an expected error and a substring check for
+// its words.
 #pragma once
+
+#include <catch2/catch.hpp>
 
 #include <stdlib.h>  // mkdtemp
 
@@ -31,5 +34,18 @@ struct TempDir {
 };
 
 inline bool contains(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
+
+// The message of the E that f() throws. When it throws none, the check fails
+// and the message is "(no error)".
+template <class E, class F>
+std::string message_of(F &&f) {
+  try {
+    f();
+  } catch (const E &e) {
+    return e.what();
+  }
+  FAIL_CHECK("no error of the expected kind was thrown");
+  return "(no error)";
+}
 
 }  // namespace cskpi::test

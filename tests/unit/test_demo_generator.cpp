@@ -21,6 +21,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "demo_erp.hpp"
+#include "support/canonical_columns.hpp"
 #include "support/pg.hpp"
 
 namespace fs = std::filesystem;
@@ -32,20 +33,7 @@ namespace {
 const char *const kSources[] = {"customers", "order_lines", "invoices", "tickets",
                                 "feedback",  "subscriptions", "retention_costs"};
 
-// docs/kpis.md §1, in order.
-const std::map<std::string, std::vector<std::string>> &canonical_columns() {
-  static const std::map<std::string, std::vector<std::string>> m = {
-      {"customers", {"customer_id", "name", "created_on", "segment"}},
-      {"order_lines", {"order_id", "customer_id", "order_date", "product_id", "category", "amount"}},
-      {"invoices", {"invoice_id", "customer_id", "invoice_date", "due_date", "paid_date", "amount", "kind"}},
-      {"tickets", {"ticket_id", "customer_id", "opened_at", "first_response_at", "resolved_at", "channel", "category",
-                   "priority", "reopen_count"}},
-      {"feedback", {"feedback_id", "customer_id", "answered_at", "kind", "score", "ticket_id"}},
-      {"subscriptions", {"subscription_id", "customer_id", "start_date", "end_date", "mrr"}},
-      {"retention_costs", {"cost_date", "amount"}},
-  };
-  return m;
-}
+using cskpi::test::canonical_columns;
 
 std::string sql_dir() {
   if (const char *e = std::getenv("CSKPI_SQL_DIR")) return e;
@@ -149,6 +137,17 @@ double round2(double v) {
   return std::round(x) / 100;
 }
 
+// Two generations wrote as many rows of every kind.
+void check_same_counts(const DemoStats &a, const DemoStats &b) {
+  CHECK(a.customers == b.customers);
+  CHECK(a.orders == b.orders);
+  CHECK(a.order_lines == b.order_lines);
+  CHECK(a.invoices == b.invoices);
+  CHECK(a.tickets == b.tickets);
+  CHECK(a.answers == b.answers);
+  CHECK(a.subscriptions == b.subscriptions);
+}
+
 }  // namespace
 
 TEST_CASE("demo generator: same options give identical databases, another seed differs", "[demo]") {
@@ -159,12 +158,7 @@ TEST_CASE("demo generator: same options give identical databases, another seed d
 
   CHECK(sa.customers == 400);
   CHECK(sc.customers == 400);
-  CHECK(sa.orders == sb.orders);
-  CHECK(sa.order_lines == sb.order_lines);
-  CHECK(sa.invoices == sb.invoices);
-  CHECK(sa.tickets == sb.tickets);
-  CHECK(sa.answers == sb.answers);
-  CHECK(sa.subscriptions == sb.subscriptions);
+  check_same_counts(sa, sb);
 
   const auto fa = fingerprint(a), fb = fingerprint(b), fc = fingerprint(c);
   REQUIRE(fa.size() == 16);
@@ -542,13 +536,7 @@ TEST_CASE("demo generator on PostgreSQL matches SQLite row for row through the p
   const DemoStats lite = generate_sqlite(f, o);
   soci::session pg("postgresql", *conn);
   const DemoStats st = cskpi::demo::generate_demo_erp(pg, "postgresql", o);
-  CHECK(st.customers == lite.customers);
-  CHECK(st.orders == lite.orders);
-  CHECK(st.order_lines == lite.order_lines);
-  CHECK(st.invoices == lite.invoices);
-  CHECK(st.tickets == lite.tickets);
-  CHECK(st.answers == lite.answers);
-  CHECK(st.subscriptions == lite.subscriptions);
+  check_same_counts(st, lite);
 
   soci::session db(soci::sqlite3, f.connection());
   for (const char *source : kSources) {

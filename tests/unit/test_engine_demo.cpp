@@ -3,10 +3,7 @@
 // data through SQLite and through PostgreSQL giving identical tables.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <cmath>
-#include <cstdio>
 #include <map>
 
 #include <soci/postgresql/soci-postgresql.h>
@@ -17,6 +14,7 @@
 #include "engine/engine.hpp"
 #include "source/loader.hpp"
 #include "source/profile.hpp"
+#include "support/demo_erp_file.hpp"
 #include "support/pg.hpp"
 
 using namespace cskpi;
@@ -46,18 +44,8 @@ Dataset load(soci::session &db, const std::string &backend) {
 
 // One SQLite demo ERP shared by the tests of this file.
 const std::string &sqlite_demo_path() {
-  static const std::string path = [] {
-    // ctest runs each test case as its own process, in parallel: one file each.
-    std::string p = "test_engine_demo-" + std::to_string(getpid()) + ".sqlite";
-    std::remove(p.c_str());
-    soci::session db(soci::sqlite3, "db=" + p);
-    demo::generate_demo_erp(db, "sqlite3", demo_options());
-    return p;
-  }();
-  static const struct RemoveAtExit {
-    ~RemoveAtExit() { std::remove(sqlite_demo_path().c_str()); }
-  } remove_at_exit;
-  return path;
+  static const test::DemoErpFile file("test_engine_demo", demo_options());
+  return file.path();
 }
 
 Dataset load_sqlite_demo() {

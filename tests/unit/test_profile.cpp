@@ -24,12 +24,7 @@ using cskpi::test::TempDir;
 using cskpi::test::contains;
 
 std::string error_of(const std::string &name, const std::string &dialect = "sqlite3") {
-  try {
-    load_profile(name, dialect);
-  } catch (const ProfileError &e) {
-    return e.what();
-  }
-  return "(no ProfileError)";
+  return test::message_of<ProfileError>([&] { load_profile(name, dialect); });
 }
 
 }  // namespace

@@ -4,8 +4,6 @@
 // mark per period of the window), and the sections of an absent source.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -21,6 +19,7 @@
 #include "engine/engine.hpp"
 #include "report/html.hpp"
 #include "report/report.hpp"
+#include "support/demo_erp_file.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace cskpi;
@@ -76,22 +75,15 @@ const char *kAsOf = "2025-06-17";
 
 // A small demo ERP, one file per test process (ctest runs cases in parallel).
 const std::string &demo_path() {
-  static const std::string path = [] {
-    std::string p = "test_report-" + std::to_string(getpid()) + ".sqlite";
-    std::remove(p.c_str());
-    soci::session db(soci::sqlite3, "db=" + p);
+  static const test::DemoErpFile file("test_report", [] {
     demo::DemoOptions o;
     o.seed = 11;
     o.customers = 300;
     o.first_date = "2023-01-01";
     o.last_date = kAsOf;
-    demo::generate_demo_erp(db, "sqlite3", o);
-    return p;
-  }();
-  static const struct RemoveAtExit {
-    ~RemoveAtExit() { std::remove(demo_path().c_str()); }
-  } remove_at_exit;
-  return path;
+    return o;
+  }());
+  return file.path();
 }
 
 Engine demo_engine() {

@@ -17,13 +17,11 @@
 #include "support/kpi_readers.hpp"
 
 using namespace cskpi;
-using cskpi::test::DatasetBuilder;
-using cskpi::test::Fixture;
-using cskpi::test::day;
-
-using cskpi::test::slot_index;
+using namespace cskpi::test;
 
 namespace {
+
+using RevenueRun = RunOf<compute_revenue>;
 
 const char *const kInvoiceKpis[] = {"revenue", "new_revenue", "reactivation_revenue", "expansion_revenue",
                                     "contraction_revenue", "churned_revenue", "nrr", "grr", "expansion_rate",
@@ -38,10 +36,6 @@ Settings mode(RevenueMode m, Granularity g = Granularity::month) {
   s.granularity = g;
   return s;
 }
-
-struct RevenueRun : test::FamilyRun {
-  RevenueRun(Dataset d, Settings s) : FamilyRun(compute_revenue, std::move(d), std::move(s)) {}
-};
 
 // The invoice-mode story, month granularity, as_of 03-15 (March partial):
 //   n    Feb 100                         -> Feb new 100
@@ -304,11 +298,13 @@ struct Expected {
   double at(const std::vector<double> &v, std::size_t p, std::size_t s) const { return v[p * slots + s]; }
 };
 
-// Row numbers of each customer (only to keep the scans below short).
-std::vector<std::vector<std::size_t>> rows_by_customer(const std::vector<std::uint32_t> &customer, std::size_t n) {
-  std::vector<std::vector<std::size_t>> rows(n);
+// Calls each(slot, rows) for every customer, rows being the customer's row numbers
+// in a source's customer column (only to keep the scans below short).
+template <class Each>
+void for_each_customer(const Fixture &fx, const std::vector<std::uint32_t> &customer, Each each) {
+  std::vector<std::vector<std::size_t>> rows(fx.data.customer_count());
   for (std::size_t i = 0; i < customer.size(); ++i) rows[customer[i]].push_back(i);
-  return rows;
+  for (std::uint32_t c = 0; c < fx.data.customer_count(); ++c) each(1 + fx.data.customers.segment[c], rows[c]);
 }
 
 // Invoice mode: revenue of every customer in every period, by scanning all rows.
@@ -316,12 +312,10 @@ Expected invoice_oracle(const Fixture &fx, std::size_t slots) {
   const PeriodGrid &g = fx.grid;
   const Invoices &inv = fx.data.invoices;
   Expected e(g.size(), slots);
-  const auto rows = rows_by_customer(inv.customer, fx.data.customer_count());
-  for (std::uint32_t c = 0; c < fx.data.customer_count(); ++c) {
-    const std::size_t slot = 1 + fx.data.customers.segment[c];
+  for_each_customer(fx, inv.customer, [&](std::size_t slot, const std::vector<std::size_t> &rows) {
     auto revenue_in = [&](Day from, Day to) {
       double s = 0;
-      for (std::size_t i : rows[c])
+      for (std::size_t i : rows)
         if (inv.day[i] >= from && inv.day[i] < to) s += inv.amount[i];
       return s;
     };
@@ -335,7 +329,7 @@ Expected invoice_oracle(const Fixture &fx, std::size_t slots) {
       had_positive = had_positive || before > 0;
       before = now;
     }
-  }
+  });
   return e;
 }
 
@@ -344,12 +338,10 @@ Expected subscription_oracle(const Fixture &fx, std::size_t slots) {
   const PeriodGrid &g = fx.grid;
   const Subscriptions &sub = fx.data.subscriptions;
   Expected e(g.size(), slots);
-  const auto rows = rows_by_customer(sub.customer, fx.data.customer_count());
-  for (std::uint32_t c = 0; c < fx.data.customer_count(); ++c) {
-    const std::size_t slot = 1 + fx.data.customers.segment[c];
+  for_each_customer(fx, sub.customer, [&](std::size_t slot, const std::vector<std::size_t> &rows) {
     auto mrr_on = [&](Day t) {
       double s = 0;
-      for (std::size_t i : rows[c])
+      for (std::size_t i : rows)
         if (sub.start[i] <= t && (sub.end[i] == kNoDay || t < sub.end[i])) s += sub.mrr[i];
       return s;
     };
@@ -361,7 +353,7 @@ Expected subscription_oracle(const Fixture &fx, std::size_t slots) {
       e.customer(p, slot, mrr_on(g.t0(p)), mrr_on(g.t1(p)), had_positive);
       e.add(e.book, p, slot, mrr_on(g.t1(p)));
     }
-  }
+  });
   return e;
 }
 
