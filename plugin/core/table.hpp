@@ -32,6 +32,17 @@ struct ColumnSpec {
   bool nullable;
 };
 
+// The spelling of column lists, close to the migrations' CREATE TABLE:
+// col::text("segment", col::not_null), col::real("score") (nullable).
+namespace col {
+inline constexpr bool not_null = false;
+constexpr ColumnSpec text(const char *name, bool nullable = true) { return {name, ColumnType::text, nullable}; }
+constexpr ColumnSpec int64(const char *name, bool nullable = true) { return {name, ColumnType::int64, nullable}; }
+constexpr ColumnSpec real(const char *name, bool nullable = true) { return {name, ColumnType::real, nullable}; }
+constexpr ColumnSpec boolean(const char *name, bool nullable = true) { return {name, ColumnType::boolean, nullable}; }
+constexpr ColumnSpec date(const char *name, bool nullable = true) { return {name, ColumnType::date, nullable}; }
+}  // namespace col
+
 // A result table's name and columns, declared once beside the code that fills
 // it and listed in the table registry (plugin/engine/table_registry.cpp).
 struct TableSchema {

@@ -75,32 +75,21 @@ class Engine {
 // The long form of the period KPIs (one row per kpi, period, segment) with
 // the comparisons of docs/kpis.md §2.3; periods outside [from, to] are left out.
 inline constexpr ColumnSpec kKpisColumns[] = {
-    {"kpi", ColumnType::text, false},
-    {"granularity", ColumnType::text, false},
-    {"period_start", ColumnType::date, false},
-    {"segment", ColumnType::text, false},
-    {"value", ColumnType::real, true},
-    {"partial", ColumnType::boolean, false},
-    {"value_previous", ColumnType::real, true},
-    {"change_previous", ColumnType::real, true},
-    {"change_rate_previous", ColumnType::real, true},
-    {"value_year_ago", ColumnType::real, true},
-    {"change_year_ago", ColumnType::real, true},
-    {"change_rate_year_ago", ColumnType::real, true}};
+    col::text("kpi", col::not_null), col::text("granularity", col::not_null),
+    col::date("period_start", col::not_null), col::text("segment", col::not_null),
+    col::real("value"), col::boolean("partial", col::not_null),
+    col::real("value_previous"), col::real("change_previous"), col::real("change_rate_previous"),
+    col::real("value_year_ago"), col::real("change_year_ago"), col::real("change_rate_year_ago")};
 inline constexpr TableSchema kKpisTable{"kpis", kKpisColumns};
 Table kpi_long_table(const KpiResults &results, Day from = kNoDay, Day to = kNoDay);
 // Data-quality findings of a run (docs/kpis.md §11.1).
 inline constexpr ColumnSpec kDataQualityColumns[] = {
-    {"source", ColumnType::text, false},
-    {"reason", ColumnType::text, false},
-    {"rows", ColumnType::int64, true},
-    {"action", ColumnType::text, true}};
+    col::text("source", col::not_null), col::text("reason", col::not_null), col::int64("rows"), col::text("action")};
 inline constexpr TableSchema kDataQualityTable{"data_quality", kDataQualityColumns};
 Table data_quality_table(const Dataset &data);
 // Rows read per source of the run (docs/kpis.md §11.2).
-inline constexpr ColumnSpec kSourcesColumns[] = {
-    {"source", ColumnType::text, false},
-    {"rows_read", ColumnType::int64, false}};
+inline constexpr ColumnSpec kSourcesColumns[] = {col::text("source", col::not_null),
+                                                 col::int64("rows_read", col::not_null)};
 inline constexpr TableSchema kSourcesTable{"sources", kSourcesColumns};
 Table sources_table(const Dataset &data);
 

@@ -7,7 +7,8 @@
 //
 // Adding a result table (see plugin/engine/table_registry.cpp for the array):
 //  1. Declare its columns beside the code that fills it, as
-//     `inline constexpr ColumnSpec kFooColumns[]` and
+//     `inline constexpr ColumnSpec kFooColumns[]` (spelled with the col::
+//     helpers of core/table.hpp) and
 //     `inline constexpr TableSchema kFooTable{"foo", kFooColumns}` in the
 //     module's header; the compute function starts with `Table t(kFooTable)`
 //     and finds its columns with t.column_index("...").

@@ -19,13 +19,9 @@ namespace cskpi {
 // Rows are ordered by segment ("all" first, then segments in dictionary
 // order), cohort_start, period_offset. Customers without spells have no cohort.
 inline constexpr ColumnSpec kCohortRetentionColumns[] = {
-    {"cohort_start", ColumnType::date, false},
-    {"period_offset", ColumnType::int64, false},
-    {"period_start", ColumnType::date, false},
-    {"segment", ColumnType::text, false},
-    {"size", ColumnType::int64, true},
-    {"retained", ColumnType::int64, true},
-    {"rate", ColumnType::real, true}};
+    col::date("cohort_start", col::not_null), col::int64("period_offset", col::not_null),
+    col::date("period_start", col::not_null), col::text("segment", col::not_null),
+    col::int64("size"), col::int64("retained"), col::real("rate")};
 inline constexpr TableSchema kCohortRetentionTable{"cohort_retention", kCohortRetentionColumns};
 Table cohort_retention_table(const KpiContext &ctx);
 
@@ -38,13 +34,9 @@ Table cohort_retention_table(const KpiContext &ctx);
 // Without an invoices source the table keeps its columns but has no rows
 // (unavailable, never 0).
 inline constexpr ColumnSpec kCohortRevenueColumns[] = {
-    {"cohort_start", ColumnType::date, false},
-    {"period_offset", ColumnType::int64, false},
-    {"period_start", ColumnType::date, false},
-    {"segment", ColumnType::text, false},
-    {"revenue", ColumnType::real, true},
-    {"base_revenue", ColumnType::real, true},
-    {"ratio", ColumnType::real, true}};
+    col::date("cohort_start", col::not_null), col::int64("period_offset", col::not_null),
+    col::date("period_start", col::not_null), col::text("segment", col::not_null),
+    col::real("revenue"), col::real("base_revenue"), col::real("ratio")};
 inline constexpr TableSchema kCohortRevenueTable{"cohort_revenue", kCohortRevenueColumns};
 Table cohort_revenue_table(const KpiContext &ctx);
 

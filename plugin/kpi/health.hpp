@@ -20,19 +20,11 @@ namespace cskpi {
 //   revenue_365d (real)            invoice revenue in [as_of - 364, as_of]; null without invoices
 //   days_since_last_order (int64)  as_of - last order day; null without any order
 inline constexpr ColumnSpec kHealthColumns[] = {
-    {"customer_id", ColumnType::text, false},
-    {"segment", ColumnType::text, false},
-    {"score", ColumnType::real, true},
-    {"band", ColumnType::text, true},
-    {"recency", ColumnType::real, true},
-    {"frequency", ColumnType::real, true},
-    {"monetary", ColumnType::real, true},
-    {"support", ColumnType::real, true},
-    {"voice", ColumnType::real, true},
-    {"payment", ColumnType::real, true},
-    {"p_alive", ColumnType::real, true},
-    {"revenue_365d", ColumnType::real, true},
-    {"days_since_last_order", ColumnType::int64, true}};
+    col::text("customer_id", col::not_null), col::text("segment", col::not_null),
+    col::real("score"), col::text("band"),
+    col::real("recency"), col::real("frequency"), col::real("monetary"),
+    col::real("support"), col::real("voice"), col::real("payment"),
+    col::real("p_alive"), col::real("revenue_365d"), col::int64("days_since_last_order")};
 inline constexpr TableSchema kHealthTable{"health", kHealthColumns};
 Table health_table(const KpiContext &ctx);
 

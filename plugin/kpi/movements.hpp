@@ -10,15 +10,10 @@
 namespace cskpi {
 
 inline constexpr ColumnSpec kCustomerMovementsColumns[] = {
-    {"period_start", ColumnType::date, false},
-    {"segment", ColumnType::text, false},
-    {"customer_id", ColumnType::text, false},
-    {"flow_event", ColumnType::text, true},
-    {"event_day", ColumnType::date, true},
-    {"revenue_movement", ColumnType::text, true},
-    {"v0", ColumnType::real, true},
-    {"v1", ColumnType::real, true},
-    {"amount", ColumnType::real, true}};
+    col::date("period_start", col::not_null), col::text("segment", col::not_null),
+    col::text("customer_id", col::not_null),
+    col::text("flow_event"), col::date("event_day"),
+    col::text("revenue_movement"), col::real("v0"), col::real("v1"), col::real("amount")};
 inline constexpr TableSchema kCustomerMovementsTable{"customer_movements", kCustomerMovementsColumns};
 
 // Rows sorted by period, customer (dense id) and event day. A customer's

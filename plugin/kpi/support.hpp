@@ -31,14 +31,10 @@ void compute_support(const KpiContext &ctx, KpiResults &out);
 // by period, dimension, tickets_opened descending, value. No rows when the
 // tickets source is absent.
 inline constexpr ColumnSpec kTicketBreakdownColumns[] = {
-    {"period_start", ColumnType::date, false},
-    {"dimension", ColumnType::text, false},
-    {"value", ColumnType::text, false},
-    {"tickets_opened", ColumnType::int64, true},
-    {"share", ColumnType::real, true},
-    {"tickets_opened_previous", ColumnType::int64, true},
-    {"change", ColumnType::int64, true},
-    {"change_rate", ColumnType::real, true}};
+    col::date("period_start", col::not_null), col::text("dimension", col::not_null),
+    col::text("value", col::not_null),
+    col::int64("tickets_opened"), col::real("share"),
+    col::int64("tickets_opened_previous"), col::int64("change"), col::real("change_rate")};
 inline constexpr TableSchema kTicketBreakdownTable{"ticket_breakdown", kTicketBreakdownColumns};
 Table ticket_breakdown_table(const KpiContext &ctx);
 

@@ -20,12 +20,8 @@ void compute_voice(const KpiContext &ctx, KpiResults &out);
 // null without a tickets source), revenue_365d (real, null without an
 // invoices source); sorted by revenue_365d descending, then customer_id.
 inline constexpr ColumnSpec kDetractorFollowupsColumns[] = {
-    {"customer_id", ColumnType::text, false},
-    {"segment", ColumnType::text, false},
-    {"answered_on", ColumnType::date, true},
-    {"score", ColumnType::int64, true},
-    {"open_tickets", ColumnType::int64, true},
-    {"revenue_365d", ColumnType::real, true}};
+    col::text("customer_id", col::not_null), col::text("segment", col::not_null),
+    col::date("answered_on"), col::int64("score"), col::int64("open_tickets"), col::real("revenue_365d")};
 inline constexpr TableSchema kDetractorFollowupsTable{"detractor_followups", kDetractorFollowupsColumns};
 Table detractor_followups_table(const KpiContext &ctx);
 

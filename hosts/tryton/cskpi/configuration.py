@@ -79,30 +79,6 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         return 90
 
     @classmethod
-    def default_weight_recency(cls):
-        return HEALTH_WEIGHTS['recency']
-
-    @classmethod
-    def default_weight_frequency(cls):
-        return HEALTH_WEIGHTS['frequency']
-
-    @classmethod
-    def default_weight_monetary(cls):
-        return HEALTH_WEIGHTS['monetary']
-
-    @classmethod
-    def default_weight_support(cls):
-        return HEALTH_WEIGHTS['support']
-
-    @classmethod
-    def default_weight_voice(cls):
-        return HEALTH_WEIGHTS['voice']
-
-    @classmethod
-    def default_weight_payment(cls):
-        return HEALTH_WEIGHTS['payment']
-
-    @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._buttons.update({'run_now': {}})
@@ -160,6 +136,13 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     def run_now(cls, configurations):
         "Runs the nightly job now (admins)"
         Pool().get('cskpi.run.log').run_nightly()
+
+
+# default_weight_<component>: the library's default weight (HEALTH_WEIGHTS),
+# one method per weight field, as trytond looks defaults up by name.
+for _component, _weight in HEALTH_WEIGHTS.items():
+    setattr(Configuration, 'default_weight_' + _component,
+        classmethod(lambda cls, weight=_weight: weight))
 
 
 class SlaTarget(ModelSQL, ModelView):

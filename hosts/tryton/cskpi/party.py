@@ -17,18 +17,6 @@ class Party(metaclass=PoolMeta):
             digits=(16, 1)), 'get_cskpi_health')
     cskpi_health_band = fields.Function(fields.Selection(
             [(None, '')] + BANDS, 'Health Band'), 'get_cskpi_health')
-    cskpi_health_recency = fields.Function(fields.Float('Recency',
-            digits=(16, 1)), 'get_cskpi_health')
-    cskpi_health_frequency = fields.Function(fields.Float('Frequency',
-            digits=(16, 1)), 'get_cskpi_health')
-    cskpi_health_monetary = fields.Function(fields.Float('Monetary',
-            digits=(16, 1)), 'get_cskpi_health')
-    cskpi_health_support = fields.Function(fields.Float('Support',
-            digits=(16, 1)), 'get_cskpi_health')
-    cskpi_health_voice = fields.Function(fields.Float('Voice',
-            digits=(16, 1)), 'get_cskpi_health')
-    cskpi_health_payment = fields.Function(fields.Float('Payment',
-            digits=(16, 1)), 'get_cskpi_health')
 
     @classmethod
     def get_cskpi_health(cls, parties, names):
@@ -48,3 +36,11 @@ class Party(metaclass=PoolMeta):
                 result[name][party] = getattr(
                     row, 'score' if field == 'score' else field)
         return result
+
+
+# cskpi_health_<component>: one read-only field per health component
+# (docs/kpis.md §10), labelled with its name.
+for _component in COMPONENTS:
+    setattr(Party, 'cskpi_health_' + _component, fields.Function(
+            fields.Float(_component.capitalize(), digits=(16, 1)),
+            'get_cskpi_health'))

@@ -24,15 +24,20 @@ class CskpiTestCase(ModuleTestCase):
         self.assertEqual(config['health']['weights']['recency'], 0.30)
         self.assertEqual(configuration.granularity_list, ['month'])
 
+    def refusal(self, field, value):
+        "The message of the ValidationError saving field = value raises"
+        Configuration = Pool().get('cskpi.configuration')
+        configuration = Configuration(1)
+        setattr(configuration, field, value)
+        with self.assertRaises(ValidationError) as cm:
+            configuration.save()
+        return str(cm.exception)
+
     @with_transaction()
     def test_bad_time_zone_refused(self):
         "A bad time zone is refused with the library's message"
-        Configuration = Pool().get('cskpi.configuration')
-        configuration = Configuration(1)
-        configuration.timezone = 'Mars/Olympus'
-        with self.assertRaises(ValidationError) as cm:
-            configuration.save()
-        self.assertIn("unknown time zone 'Mars/Olympus'", str(cm.exception))
+        self.assertIn("unknown time zone 'Mars/Olympus'",
+            self.refusal('timezone', 'Mars/Olympus'))
 
     @with_transaction()
     def test_negative_sla_refused(self):
@@ -49,11 +54,7 @@ class CskpiTestCase(ModuleTestCase):
     @with_transaction()
     def test_bad_granularity_refused(self):
         "An unknown granularity is refused before the library"
-        Configuration = Pool().get('cskpi.configuration')
-        configuration = Configuration(1)
-        configuration.granularities = 'month,fortnight'
-        with self.assertRaises(ValidationError):
-            configuration.save()
+        self.refusal('granularities', 'month,fortnight')
 
     @with_transaction()
     def test_access(self):
