@@ -24,6 +24,7 @@
 #include "random.hpp"
 #include "reference_data.hpp"
 #include "simulation_time.hpp"
+#include "table_writer.hpp"
 
 namespace cskpi::demo {
 
@@ -520,11 +521,7 @@ DayStats Day::run() {
 }  // namespace
 
 DayStats apply_demo_day(soci::session &db, const std::string &backend, const DayOptions &o) {
-  if (backend != "sqlite3" && backend != "postgresql")
-    throw std::invalid_argument("demo: backend must be sqlite3 or postgresql, got '" + backend + "'");
-  if (db.get_backend_name() != backend)
-    throw std::invalid_argument("demo: the session's backend is " + db.get_backend_name() + ", not " + backend);
-  if (o.customers < 0) throw std::invalid_argument("demo: customers must be >= 0");
+  check_backend(db, backend, o.customers);
   Day day(db, o);
   return day.run();
 }

@@ -92,11 +92,7 @@ SchemaParts split_schema(const std::string &text) {
 }  // namespace
 
 DemoStats generate_demo_erp(soci::session &db, const std::string &backend, const DemoOptions &o) {
-  if (backend != "sqlite3" && backend != "postgresql")
-    throw std::invalid_argument("demo: backend must be sqlite3 or postgresql, got '" + backend + "'");
-  if (db.get_backend_name() != backend)
-    throw std::invalid_argument("demo: the session's backend is " + db.get_backend_name() + ", not " + backend);
-  if (o.customers < 0) throw std::invalid_argument("demo: customers must be >= 0");
+  check_backend(db, backend, o.customers);
   if (o.last_date.empty()) throw std::invalid_argument("demo: last_date is required");
   const std::int64_t first = parse_date(o.first_date, "first_date");
   const std::int64_t last = parse_date(o.last_date, "last_date");

@@ -353,6 +353,14 @@ class PostgresSink final : public RowSink {
 
 }  // namespace
 
+void check_backend(soci::session &db, const std::string &backend, int customers) {
+  if (backend != "sqlite3" && backend != "postgresql")
+    throw std::invalid_argument("demo: backend must be sqlite3 or postgresql, got '" + backend + "'");
+  if (db.get_backend_name() != backend)
+    throw std::invalid_argument("demo: the session's backend is " + db.get_backend_name() + ", not " + backend);
+  if (customers < 0) throw std::invalid_argument("demo: customers must be >= 0");
+}
+
 std::unique_ptr<RowSink> make_sink(soci::session &db, const std::string &backend) {
   if (backend == "sqlite3") return std::make_unique<SqliteSink>(db);
   if (backend == "postgresql") return std::make_unique<PostgresSink>(db);

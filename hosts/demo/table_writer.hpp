@@ -121,6 +121,11 @@ class TableBuffer {
   std::int64_t written_ = 0;
 };
 
+// Throws std::invalid_argument unless backend is "sqlite3" or "postgresql",
+// the backend of db, and customers >= 0: what both the generator and the
+// day of activity are given.
+void check_backend(soci::session &db, const std::string &backend, int customers);
+
 // backend "sqlite3": SOCI prepared INSERT with vector use binding.
 // backend "postgresql": COPY ... FROM STDIN on the session's libpq connection.
 std::unique_ptr<RowSink> make_sink(soci::session &db, const std::string &backend);
