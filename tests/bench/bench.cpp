@@ -26,6 +26,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -199,8 +200,15 @@ void print_stats(const cskpi::demo::DemoStats &s) {
               static_cast<long long>(s.subscriptions));
 }
 
+// Names the demo schema in the cached data's names and markers: data
+// generated before a schema change (the change columns, say) is generated
+// again instead of being read with the new profile.
+std::string schema_tag() {
+  return std::to_string(std::hash<std::string>{}(cskpi::demo::demo_schema_sql()) % 1000000007);
+}
+
 std::string sqlite_path(const Options &o) {
-  return o.dir + "/demo-" + std::to_string(o.customers) + "-" + std::to_string(o.seed) + ".sqlite";
+  return o.dir + "/demo-" + std::to_string(o.customers) + "-" + std::to_string(o.seed) + "-" + schema_tag() + ".sqlite";
 }
 
 std::string prepare_sqlite(const Options &o) {
@@ -229,7 +237,7 @@ std::string prepare_sqlite(const Options &o) {
 // size (marked in a one-row table).
 std::string prepare_pg(const Options &o) {
   soci::session db(soci::postgresql, o.pg);
-  std::string marker = std::to_string(o.customers) + "-" + std::to_string(o.seed);
+  std::string marker = std::to_string(o.customers) + "-" + std::to_string(o.seed) + "-" + schema_tag();
   std::string have;
   soci::indicator ind = soci::i_null;
   try {

@@ -14,6 +14,14 @@ contenders each repetition:
   pandas        tests/bench/peers/pandas_kpis.py (psycopg2 + pandas)
   duckdb        the same core_kpis.sql in DuckDB over its own copy of the data
                 (tests/bench/peers/duckdb_kpis.mjs); its load is timed apart
+  nightly-incremental, nightly-full
+                the nightly job (`cskpi nightly`, PostgreSQL source, SQLite
+                target) on a copy of the database: after a first full run,
+                each repetition applies one day of activity (cskpi-demo-gen
+                --apply-day, scaled by the customers: 10k new orders at L;
+                not timed), then times the incremental run into target A
+                and a forced full run (--full) into target B over the same
+                data; --check compares every snapshot table of A and B
 Each run: wall time, client CPU (user + sys) and client peak RSS from wait4,
 and, when the PostgreSQL server is on this machine, the server's CPU (every
 server process, reaped backends and parallel workers included) and the peak
@@ -52,7 +60,9 @@ LOADED = {
     "subscriptions": ["subscription_id", "customer_id", "start_date", "end_date", "mrr"],
     "retention_costs": ["cost_date", "amount"],
 }
-ALL_CONTENDERS = ["cskpi-pg", "cskpi-pg-1", "cskpi-sqlite", "floor", "sql", "pandas", "duckdb"]
+ALL_CONTENDERS = ["cskpi-pg", "cskpi-pg-1", "cskpi-sqlite", "floor", "sql", "pandas", "duckdb", "nightly-incremental",
+                  "nightly-full"]
+NIGHTLY = ["nightly-incremental", "nightly-full"]  # measured together, in this order, on the same day
 LABELS = {
     "cskpi-pg": "cskpi, full compute (PostgreSQL)",
     "cskpi-pg-1": "cskpi, full compute (PostgreSQL, one connection)",
@@ -61,9 +71,11 @@ LABELS = {
     "sql": "hand-written SQL, core KPIs (PostgreSQL)",
     "pandas": "pandas, core KPIs (psycopg2 COPY from PostgreSQL)",
     "duckdb": "DuckDB, core KPIs (own copy; load not included)",
+    "nightly-incremental": "cskpi nightly, incremental after one day of activity (PostgreSQL)",
+    "nightly-full": "cskpi nightly, forced full run on the same data (PostgreSQL)",
 }
 CHECKED = ["sql", "pandas", "duckdb"]
-USES_PG = {"cskpi-pg", "cskpi-pg-1", "floor", "sql", "pandas"}
+USES_PG = {"cskpi-pg", "cskpi-pg-1", "floor", "sql", "pandas", "nightly-incremental", "nightly-full"}
 TOLERANCE = 1e-6
 PYTHON = "/usr/bin/python3"  # Debian's, which has python3-pandas and python3-psycopg2
 
@@ -342,6 +354,107 @@ def commands(a, conn, floor, outdir):
     }
 
 
+# ---------------------------------------------------------------- the nightly job
+
+def with_dbname(conn, dbname):
+    parts = [p for p in conn.split() if not p.startswith("dbname=")]
+    return " ".join(parts + [f"dbname={dbname}"])
+
+
+class Nightly:
+    """The incremental nightly contender's world: a copy of the benchmark
+    database (the days of activity change it; the other contenders keep
+    reading the original), targets A (incremental) and B (full), their
+    configurations, and the days applied so far."""
+
+    def __init__(self, a, conn):
+        self.a = a
+        source_db = dict(p.split("=", 1) for p in conn.split() if "=" in p)["dbname"]
+        self.conn = with_dbname(conn, source_db + "_nightly")
+        admin = with_dbname(conn, "postgres")
+        t0 = time.monotonic()
+        psql(admin, "-c", f"DROP DATABASE IF EXISTS {source_db}_nightly",
+             "-c", f"CREATE DATABASE {source_db}_nightly TEMPLATE {source_db}")
+        log(f"bench: copied the database for the nightly runs in {time.monotonic() - t0:.1f} s")
+        bench = os.path.join(a.build, "tests", "bench", "cskpi-bench")
+        config = json.loads(run([bench, "--customers", str(a.customers), "--seed", str(a.seed), "--dir", a.data,
+                                 "--pg", self.conn, "--print-config", "postgresql"],
+                                stdout=subprocess.PIPE, text=True).stdout)
+        self.targets, self.configs = {}, {}
+        for name, key in (("nightly-incremental", "A"), ("nightly-full", "B")):
+            target = os.path.join(a.data, f"nightly-{key}.sqlite")
+            for suffix in ("", ".cskpi-model", ".cskpi-model.tmp"):
+                if os.path.exists(target + suffix):
+                    os.remove(target + suffix)
+            self.targets[name] = target
+            self.configs[name] = os.path.join(a.data, f"nightly-{key}.json")
+            with open(self.configs[name], "w") as f:
+                json.dump(dict(config, target={"backend": "sqlite3", "connection": "db=" + target}), f)
+        self.cli = os.path.join(a.build, "hosts", "cli", "cskpi")
+        self.days, self.differences = [], []
+        t0 = time.monotonic()
+        run([self.cli, "nightly", "--config", self.configs["nightly-incremental"], "--as-of", "2025-12-31"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log(f"bench: first (full) nightly run into target A in {time.monotonic() - t0:.1f} s")
+
+    def next_day(self, rep):
+        """Applies one more day of activity (not timed); returns its date."""
+        day = (datetime.date(2026, 1, 1) + datetime.timedelta(days=rep)).isoformat()
+        gen = os.path.join(self.a.build, "hosts", "demo", "cskpi-demo-gen")
+        t0 = time.monotonic()
+        out = run([gen, "--backend", "postgresql", "--connection", self.conn, "--apply-day", "--customers",
+                   str(self.a.customers), "--seed", str(1000 + rep), "--day", day],
+                  stdout=subprocess.PIPE, text=True).stdout
+        counts = dict(re.findall(r"^(\w+)\s+(\d+)$", out, re.M))
+        self.days.append({"day": day, "apply_s": time.monotonic() - t0, "counts": {k: int(v) for k, v in counts.items()}})
+        return day
+
+    def command(self, name, day):
+        cmd = [self.cli, "nightly", "--config", self.configs[name], "--as-of", day]
+        return cmd + ["--full"] if name == "nightly-full" else cmd
+
+    def last_run(self, name):
+        """mode, fallback and rows read of the target's latest run."""
+        import sqlite3
+        c = sqlite3.connect(self.targets[name])
+        try:
+            mode, fallback, rows = c.execute("SELECT mode, fallback, rows_read FROM cskpi_run "
+                                             "ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            c.close()
+        return {"mode": mode, "fallback": fallback, "rows_read": json.loads(rows) if rows else {}}
+
+    def compare(self, day):
+        """Every snapshot table of `day` in A and B: equal (reals within 1e-9
+        relative), the rule of docs/nightly.md "Incremental runs"."""
+        import sqlite3
+        c = sqlite3.connect(self.targets["nightly-incremental"])
+        try:
+            c.execute("ATTACH DATABASE ? AS b", (self.targets["nightly-full"],))
+            tables = [t for (t,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
+                                              "'cskpi_%' AND name NOT IN ('cskpi_run', 'cskpi_schema_version')")]
+            bad = []
+            for t in tables:
+                cols = [r[1] for r in c.execute(f"PRAGMA table_info({t})") if r[1] != "run_id"]
+                sel = ", ".join(f'"{x}"' for x in cols)
+                rows = [sorted(c.execute(f"SELECT {sel} FROM {db}.{t} WHERE as_of = ?", (day,)).fetchall(),
+                               key=lambda r: tuple((v is None, v if not isinstance(v, float) else 0) for v in r))
+                        for db in ("main", "b")]
+                if len(rows[0]) != len(rows[1]):
+                    bad.append(f"{t}: {len(rows[0])} rows against {len(rows[1])}")
+                    continue
+                for x, y in zip(*rows):
+                    for col, u, v in zip(cols, x, y):
+                        if isinstance(u, float) and isinstance(v, float):
+                            if abs(u - v) > 1e-9 * max(abs(u), abs(v)):
+                                bad.append(f"{t}.{col}: {u!r} against {v!r}")
+                        elif u != v:
+                            bad.append(f"{t}.{col}: {u!r} against {v!r}")
+            return bad
+        finally:
+            c.close()
+
+
 # ---------------------------------------------------------------- checking
 
 def number(text):
@@ -454,7 +567,7 @@ def summarize(results):
     return out
 
 
-def report(a, summary, counts, load, load_before, load_after, started):
+def report(a, summary, counts, load, load_before, load_after, started, nightly=None):
     lines = []
     ref = summary.get("cskpi-pg")
     lines.append(f"Size {a.size_label}: {a.customers:,} customers, seed {a.seed}; canonical rows: " +
@@ -514,7 +627,49 @@ def report(a, summary, counts, load, load_before, load_after, started):
         b = ref["rss_mb"] * 1024 * 1024 / counts["order_lines"]
         target(f"cskpi PG peak RSS <= 40 bytes per order line: {b:.0f} B/line "
                f"({ref['rss_mb']:.0f} MB / {counts['order_lines']:,} lines)", b <= 40)
+    if nightly:
+        lines.extend(nightly_report(summary, nightly))
     return "\n".join(lines)
+
+
+def nightly_report(summary, nightly):
+    """The incremental nightly run against the full one and the peers (issue 15)."""
+    inc, full = summary.get("nightly-incremental"), summary.get("nightly-full")
+    if not inc or not full or not inc["ok"] or not full["ok"]:
+        return ["", "Incremental nightly: not measured (a run failed)"]
+    day = nightly.days[-1]
+    c = day["counts"]
+    runs = nightly.runs
+    modes = ", ".join(sorted({f"{r['mode']}" + (f" ({r['fallback']})" if r["fallback"] else "") for r in runs}))
+    rows = runs[-1]["rows_read"]
+    lines = ["", "Incremental nightly (issue 15), judged on the medians above: one day of activity per repetition "
+             f"(last: {c.get('new_orders', 0) + c.get('backdated_orders', 0):,} new orders, "
+             f"{c.get('edited_orders', 0):,} edited, {c.get('cancelled_orders', 0):,} cancelled, "
+             f"{c.get('deleted_documents', 0):,} deleted, {c.get('new_tickets', 0):,} tickets, "
+             f"{c.get('answers', 0):,} answers; applied in {day['apply_s']:.1f} s, not timed); "
+             f"run mode of target A: {modes}; rows read by the last incremental run: " +
+             ", ".join(f"{s} {n:,}" for s, n in rows.items()) + "."]
+
+    def share(m, k):
+        return m[k] / full[k] if m.get(k) and full.get(k) else None
+
+    w, sc, r = share(inc, "wall_s"), share(inc, "server_cpu_s"), inc["rss_mb"] / full["rss_mb"]
+    lines.append(f"- incremental <= 10% of the full nightly's wall: {fmt(w * 100 if w else None, 1)}%: "
+                 f"{'met' if w is not None and w <= 0.10 else 'MISSED'}")
+    lines.append(f"- incremental <= 5% of the full nightly's database CPU: {fmt(sc * 100 if sc else None, 1)}%: "
+                 f"{'met' if sc is not None and sc <= 0.05 else 'MISSED'}")
+    lines.append(f"- incremental peak RSS <= the full nightly's: {inc['rss_mb']:.0f} MB against "
+                 f"{full['rss_mb']:.0f} MB: {'met' if r <= 1 else 'MISSED'}")
+    short = {"cskpi-pg": "cskpi full compute", "floor": "transfer floor", "sql": "hand-written SQL",
+             "pandas": "pandas", "duckdb": "DuckDB (compute only)"}
+    peers = [n for n in short if n in summary and summary[n]["ok"]]
+    lines.append("- against the peers, who recompute from scratch (their wall / the incremental run's wall; "
+                 "CPU client + server): " +
+                 "; ".join(f"{short[n]} {summary[n]['wall_s'] / inc['wall_s']:.1f}x wall, "
+                           f"{total_cpu(summary[n]) / total_cpu(inc):.1f}x CPU" for n in peers))
+    if nightly.differences:
+        lines.append(f"- incremental snapshot DIFFERS from the full one: {len(nightly.differences)} values")
+    return lines
 
 
 # ---------------------------------------------------------------- main
@@ -574,11 +729,18 @@ def bench(a, conn):
     os.makedirs(outdir, exist_ok=True)
     cmds = commands(a, conn, floor, outdir)
     results = {c: [] for c in a.contenders}
+    nightly = Nightly(a, conn) if any(n in a.contenders for n in NIGHTLY) else None
+    if nightly:
+        nightly.runs = []
     load_before = loadavg()
     ok = True
+    rotated = [c for c in a.contenders if c not in NIGHTLY] + (["nightly"] if nightly else [])
     for rep in range(a.repeat):
-        order = a.contenders[rep % len(a.contenders):] + a.contenders[:rep % len(a.contenders)]
+        order = rotated[rep % len(rotated):] + rotated[:rep % len(rotated)]
         for name in order:
+            if name == "nightly":
+                ok = nightly_step(a, nightly, rep, probe, outdir, results) and ok
+                continue
             cmd, env = cmds[name]
             log_path = os.path.join(outdir, f"{name}.log")
             r = measure(cmd, probe if name in USES_PG else None, env=env, log_path=log_path)
@@ -596,7 +758,7 @@ def bench(a, conn):
                 with open(os.path.join(outdir, f"{name}.log")) as f:
                     sys.stdout.write(f.read()[-3000:])
     load_after = loadavg()
-    text = report(a, summarize(results), counts, load, load_before, load_after, started)
+    text = report(a, summarize(results), counts, load, load_before, load_after, started, nightly)
     log("")
     log(text)
     label = a.size_label if a.size_label != "custom" else str(a.customers)
@@ -604,11 +766,44 @@ def bench(a, conn):
         f.write(text + "\n")
     with open(os.path.join(a.data, f"results-{label}.json"), "w") as f:
         json.dump({"command": a.command, "date": started, "customers": a.customers, "seed": a.seed,
-                   "counts": counts, "load": load, "runs": results}, f, indent=1)
+                   "counts": counts, "load": load, "runs": results,
+                   "nightly": {"days": nightly.days, "runs": nightly.runs} if nightly else None}, f, indent=1)
     log(f"\nbench: results in {a.data}/results-{label}.md")
     if a.check and ok:
         ok = check(a, conn, outdir)
+        if nightly:
+            if nightly.differences:
+                log(f"check: the incremental nightly snapshot DIFFERS from the full one in "
+                    f"{len(nightly.differences)} values:")
+                for d in nightly.differences[:20]:
+                    log("  " + d)
+                ok = False
+            else:
+                log(f"check: the incremental nightly snapshots equal the full ones on all {len(nightly.days)} days "
+                    "(every snapshot table)")
     return 0 if ok else 1
+
+
+def nightly_step(a, nightly, rep, probe, outdir, results):
+    """One day of activity, then the incremental and the full nightly run on it."""
+    day = nightly.next_day(rep)
+    ok = True
+    for name in NIGHTLY:
+        log_path = os.path.join(outdir, f"{name}.log")
+        r = measure(nightly.command(name, day), probe, log_path=log_path)
+        if name in results:
+            results[name].append(r)
+        log(f"run {rep + 1}/{a.repeat} {name:13s} wall={r['wall_s']:.2f}s cpu={r['cpu_s']:.2f}s "
+            f"rss={r['rss_mb']:.0f}MB server_cpu={fmt(r['server_cpu_s'])} "
+            f"server_rss={fmt(r['server_rss_mb'], 0)} {'ok' if r['ok'] else 'FAILED'}")
+        if not r["ok"]:
+            with open(log_path) as f:
+                sys.stdout.write(f.read()[-3000:])
+            return False
+        if name == "nightly-incremental":
+            nightly.runs.append(nightly.last_run(name))
+    nightly.differences.extend(f"{day} {d}" for d in nightly.compare(day))
+    return ok
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ done
 
 if [ "$do_build" = 1 ]; then
   [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" --target cskpi_bench cskpi_cli -j"${CSKPI_JOBS:-2}" >/dev/null
+  cmake --build "$build" --target cskpi_bench cskpi_cli cskpi_demo_gen -j"${CSKPI_JOBS:-2}" >/dev/null
 fi
 
 peers=$root/tests/bench/peers
