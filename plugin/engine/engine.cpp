@@ -14,6 +14,7 @@
 #include "kpi/activity.hpp"
 #include "kpi/families.hpp"
 #include "kpi/flow.hpp"
+#include "incremental/model_file.hpp"
 #include "source/database.hpp"
 #include "source/loader.hpp"
 #include "source/profile.hpp"
@@ -76,14 +77,21 @@ void Engine::progress(const std::string &phase, std::int64_t done, std::int64_t 
   if (progress_ && !progress_(phase, done, total)) throw CancelledError("cancelled by the progress callback during " + phase);
 }
 
-const Dataset &Engine::dataset(Day as_of, bool reload) {
-  if (cached_ && cached_->as_of == as_of && !reload) return *cached_;
+const Dataset &Engine::dataset(Day as_of, bool reload, ModelLoad *through) {
+  if (cached_ && cached_->as_of == as_of && !reload && !through) return *cached_;
   derived_.reset();  // first: a new dataset may reuse the old one's address
   cached_.reset();
   const auto &src = settings_.source;
   Profile profile = load_profile(src.profile, src.backend, {.parameters = settings_.source_parameters});
   log(1, "reading " + src.backend + " source with profile '" + profile.name + "' as of " + format_day(as_of));
   auto db = open_session(src);
+  // A profile with change capture is always read through the raw rows, in
+  // their canonical order (docs/nightly.md "Incremental runs"), also when
+  // nothing is saved: compute and the nightly snapshot then see the same
+  // Dataset, sums in the same order.
+  incremental::Model transient;
+  ModelLoad read_in_order{&transient, false, 0};
+  if (!through && !profile.changes.empty() && src.backend != dialect_name(Dialect::mysql)) through = &read_in_order;
   LoadHooks hooks;
   hooks.progress = [this](const std::string &source, std::int64_t rows) {
     progress("read:" + source, rows, -1);
@@ -91,11 +99,11 @@ const Dataset &Engine::dataset(Day as_of, bool reload) {
   };
   // A second connection reads some sources in the same snapshot, where the
   // dialect can share one (PostgreSQL; the loader reads on one otherwise).
-  if (settings_.source_parallel_reads > 1) {
+  if (settings_.source_parallel_reads > 1 && !through) {
     hooks.second_session = [&src] { return open_session(src); };
     hooks.log = [this](const std::string &message) { log(2, message); };
   }
-  cached_ = std::make_unique<Dataset>(load_dataset(*db, src.backend, profile, settings_, as_of, hooks));
+  cached_ = std::make_unique<Dataset>(load_dataset(*db, src.backend, profile, settings_, as_of, hooks, through));
 #ifdef __GLIBC__
   // The load's scratch (chunk buffers, id lookups, vectors outgrown while
   // the model grew) sits in free heap chunks: give those pages back before

@@ -15,6 +15,8 @@
 
 namespace cskpi {
 
+struct ModelLoad;  // source/loader.hpp
+
 struct Activity;
 
 // What one cskpi_compute call asks for (request JSON, see abi/cskpi.h).
@@ -47,7 +49,9 @@ class Engine {
   void progress(const std::string &phase, std::int64_t done, std::int64_t total) const;
 
   // The model read from the source for as_of (read once, then cached).
-  const Dataset &dataset(Day as_of, bool reload = false);
+  // `through`: read through the nightly job's saved model (source/loader.hpp),
+  // never from the cache.
+  const Dataset &dataset(Day as_of, bool reload = false, ModelLoad *through = nullptr);
   // One table of a request.
   Table compute(const Request &request);
   // Every period KPI for a granularity, as matrices.

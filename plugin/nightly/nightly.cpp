@@ -13,11 +13,13 @@
 #include "core/errors.hpp"
 #include "nightly/lock.hpp"
 #include "nightly/migrations.hpp"
+#include "nightly/model_plan.hpp"
 #include "nightly/options.hpp"
 #include "nightly/run_record.hpp"
 #include "nightly/snapshot.hpp"
 #include "nightly/target.hpp"
 #include "nightly/writer.hpp"
+#include "source/loader.hpp"
 #include "source/profile.hpp"
 
 namespace cskpi {
@@ -36,7 +38,7 @@ bool is_postgres_lock_timeout(const soci::soci_error &e) {
   return pg && pg->sqlstate() == "55P03";
 }
 
-enum LogLevel { kInfo = 1, kError = 3 };
+enum LogLevel { kInfo = 1, kWarning = 2, kError = 3 };
 
 // What a database library threw, as the plugin's own error naming the step;
 // the plugin's errors pass unchanged.
@@ -116,7 +118,8 @@ class NightlyJob {
 
  private:
   Table run_steps();
-  std::string full_run_reason(const Profile &profile) const;
+  void read(RunRecord &run);
+  void publish() noexcept;
   void snapshot(Target &db, RunRecord &run);
   void write(Target &db, RunRecord &run, const Snapshot &snap);
   void record_failure(Target &db, RunLock &lock, const RunRecord &run) noexcept;
@@ -126,6 +129,7 @@ class NightlyJob {
 
   Engine &engine_;
   NightlyOptions options_;
+  ModelPlan plan_;
   Clock::time_point started_ = Clock::now();
   std::string step_ = "starting";  // for error messages
 };
@@ -151,10 +155,12 @@ Table NightlyJob::run_steps() {
   RunRecord run;
   run.as_of = options_.as_of;
   run.granularities = join_granularities(options_.granularities);
-  run.mode = "full";
-  run.fallback = full_run_reason(profile);
   insert_run(db, run);
   try {
+    step_ = "reading the saved model";
+    plan_ = plan_model(db, s, profile, options_, [this](const std::string &m) { engine_.log(kWarning, m); });
+    run.mode = plan_.incremental ? "incremental" : "full";
+    run.fallback = plan_.fallback;
     snapshot(db, run);
     step_ = "committing";
     lock.release();
@@ -166,29 +172,72 @@ Table NightlyJob::run_steps() {
     record_failure(db, lock, run);
     std::rethrow_exception(error);
   }
+  publish();
   engine_.log(kInfo, "nightly run " + std::to_string(run.id) + " as of " + format_day(run.as_of) + ": " +
                          std::to_string(run.kpi_rows) + " KPI rows and " + std::to_string(run.table_rows) +
                          " table rows written in " + std::to_string(run.duration_ms) + " ms");
   return summary_table(run);
 }
 
-// Why this run reads every source in full although the profile declares
-// change capture (docs/nightly.md "Incremental runs"); "" when it has none
-// (a full run is then simply what every run is).
-std::string NightlyJob::full_run_reason(const Profile &profile) const {
-  if (profile.changes.empty()) return {};
-  if (options_.full) return "forced";
-  return "no_model";
+// Reads the source, through the saved model when the plan says so. A
+// changes or documents SELECT the database refuses turns an incremental run
+// into a full one (its reason recorded), not into a failed night.
+void NightlyJob::read(RunRecord &run) {
+  if (!plan_.through_model) {
+    engine_.dataset(options_.as_of, /*reload=*/true);
+    return;
+  }
+  ModelLoad through{&plan_.model, plan_.incremental, engine_.settings().nightly.change_overlap_minutes};
+  try {
+    engine_.dataset(options_.as_of, /*reload=*/true, &through);
+  } catch (const ProfileError &e) {
+    if (!plan_.incremental) throw;
+    engine_.log(kWarning, std::string("nightly: change capture failed, reading in full: ") + e.what());
+    run.mode = "full";
+    run.fallback = std::string("changes_failed: ") + e.what();
+    plan_.incremental = through.incremental = false;
+    plan_.model = incremental::Model{plan_.model.identity, {}, {}};
+    engine_.dataset(options_.as_of, /*reload=*/true, &through);
+  }
+  if (!plan_.incremental && !plan_.model.sources.empty())
+    plan_.model.full_read_at = plan_.model.sources.begin()->second.watermark;
 }
 
 void NightlyJob::snapshot(Target &db, RunRecord &run) {
   step_ = "reading the source";
-  const Dataset &data = engine_.dataset(options_.as_of, /*reload=*/true);
+  read(run);
+  const Dataset &data = engine_.dataset(options_.as_of);
   run.rows_read = rows_read_json(data);
   step_ = "computing the tables";
   Snapshot snap = compute_snapshot(engine_, data, options_);
+  if (plan_.through_model) {
+    step_ = "saving the model";
+    std::string sizes;
+    for (const auto &[name, source] : plan_.model.sources)
+      sizes += (sizes.empty() ? "" : ", ") + name + " " + std::to_string(source.rows.rows()) + " rows " +
+               std::to_string(source.rows.bytes()) + " bytes";
+    engine_.log(kInfo, "nightly: saving the model to " + plan_.path + " (" + sizes + ")");
+    run.model_digest = save_model_tmp(plan_);
+    if (incremental::model_save_fault) incremental::model_save_fault("commit");
+  }
   step_ = "writing the snapshot";
   write(db, run, snap);
+}
+
+// The committed run's model becomes the saved one (the save protocol,
+// docs/nightly.md "The model file"); a failure only costs the next run its
+// increment.
+void NightlyJob::publish() noexcept {
+  if (!plan_.through_model) return;
+  try {
+    publish_model(plan_);
+  } catch (const std::exception &e) {
+    try {
+      engine_.log(kWarning, std::string("nightly: the new model was not saved (the next run reads in full): ") +
+                                e.what());
+    } catch (...) {
+    }
+  }
 }
 
 // Replaces the as_of's rows of every snapshot table and marks the run

@@ -24,36 +24,6 @@ bool iequals_prefix(std::string_view text, std::size_t pos, std::string_view wor
   return true;
 }
 
-// The database file of a sqlite3 connection string, parsed the way SOCI 4.0
-// does: the whole string, unless it holds key=value pairs (db= or dbname=,
-// values optionally in double quotes).
-std::string sqlite_file(const std::string &connection) {
-  if (connection.find('=') == std::string::npos) return connection;
-  std::string file;
-  std::size_t i = 0;
-  while (i < connection.size()) {
-    while (i < connection.size() && connection[i] == ' ') ++i;
-    std::size_t eq = connection.find('=', i);
-    if (eq == std::string::npos) break;
-    std::string key = connection.substr(i, eq - i);
-    std::string value;
-    i = eq + 1;
-    if (i < connection.size() && connection[i] == '"') {
-      std::size_t close = connection.find('"', i + 1);
-      if (close == std::string::npos) close = connection.size();
-      value = connection.substr(i + 1, close - i - 1);
-      i = close + 1;
-    } else {
-      std::size_t space = connection.find(' ', i);
-      if (space == std::string::npos) space = connection.size();
-      value = connection.substr(i, space - i);
-      i = space;
-    }
-    if (key == "db" || key == "dbname") file = value;
-  }
-  return file;
-}
-
 // Driver messages span lines ("...failed: Connection refused\n\tIs the
 // server running..."): one line reads better inside ours.
 std::string one_line(std::string m) {
@@ -171,6 +141,34 @@ void bound_lock_waits(soci::session &session, Dialect d, const SourceSettings &s
 }
 
 }  // namespace
+
+// Parsed the way SOCI 4.0 does (database.hpp).
+std::string sqlite_file(const std::string &connection) {
+  if (connection.find('=') == std::string::npos) return connection;
+  std::string file;
+  std::size_t i = 0;
+  while (i < connection.size()) {
+    while (i < connection.size() && connection[i] == ' ') ++i;
+    std::size_t eq = connection.find('=', i);
+    if (eq == std::string::npos) break;
+    std::string key = connection.substr(i, eq - i);
+    std::string value;
+    i = eq + 1;
+    if (i < connection.size() && connection[i] == '"') {
+      std::size_t close = connection.find('"', i + 1);
+      if (close == std::string::npos) close = connection.size();
+      value = connection.substr(i + 1, close - i - 1);
+      i = close + 1;
+    } else {
+      std::size_t space = connection.find(' ', i);
+      if (space == std::string::npos) space = connection.size();
+      value = connection.substr(i, space - i);
+      i = space;
+    }
+    if (key == "db" || key == "dbname") file = value;
+  }
+  return file;
+}
 
 std::unique_ptr<source_detail::Backend> source_detail::make_backend(Dialect d, soci::session &db) {
   return driver(d).reader(db);

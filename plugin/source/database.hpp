@@ -30,6 +30,11 @@ namespace cskpi {
 enum class OpenMode { read, write_existing, write_or_create };
 std::unique_ptr<soci::session> open_session(const SourceSettings &settings, OpenMode mode = OpenMode::read);
 
+// The database file of a sqlite3 connection string: the whole string,
+// unless it holds key=value pairs (db= or dbname=, values optionally in
+// double quotes).
+std::string sqlite_file(const std::string &connection);
+
 // The connection string with passwords masked ("password=***",
 // "postgresql://user:***@host/db"): safe for messages and logs.
 std::string redact_connection(std::string_view connection);

@@ -37,12 +37,13 @@ void step(Backend &backend, const char *what, F &&f) {
 // does not read customers implies every customer it sees, so the flag is only
 // meaningful once the customers are merged (shared_snapshot_load.cpp).
 Dataset read_sources(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks,
-                     std::optional<ReadOn> only, bool flag_unknown_customers);
+                     std::optional<ReadOn> only, bool flag_unknown_customers, ModelLoad *through = nullptr);
 
 // Every source on one connection in one transaction: begins it (unless
 // `begun`: the caller already did), commits it, rolls it back on any failure.
+// With `through`, through the saved model (loader.hpp, ModelLoad).
 Dataset load_sequential(Backend &backend, const Profile &p, const Settings &s, Day as_of, const LoadHooks &hooks,
-                        bool begun);
+                        bool begun, ModelLoad *through = nullptr);
 
 // customers and order_lines on `backend`, the other sources on a second
 // session (hooks.second_session) whose transaction imports the first one's

@@ -40,6 +40,19 @@ struct LoadHooks {
   std::function<void(const std::string &message)> log;
 };
 
+namespace incremental { struct Model; }
+
+// A load through the saved model of the nightly job (docs/nightly.md
+// "Incremental runs"). Every source the profile declares change capture for
+// is read into model->sources (in full, or as the changes since its
+// watermark applied to the saved rows) and the Dataset is built by replaying
+// those rows through the row handlers; the other sources are read as always.
+struct ModelLoad {
+  incremental::Model *model = nullptr;  // in: the saved model (incremental); out: this run's
+  bool incremental = false;             // false: the captured sources are read in full
+  int overlap_minutes = 60;             // :since = a source's watermark minus this
+};
+
 // Loads profile `p` from `db` (a session of `dialect`: sqlite3, postgresql or
 // mysql, i.e. MySQL or MariaDB) for a run as of `as_of` (a resolved local day).
 //
@@ -84,10 +97,15 @@ struct LoadHooks {
 // Throws ProfileError (columns, types, SQL errors in a profile query),
 // SourceError (the database failed), CancelledError (progress said stop),
 // ConfigError (backend, as_of, time zone).
+//
+// With `through`: the load goes through the saved model (ModelLoad), on one
+// connection; Dataset::rows_read then counts the rows read from the
+// database (for an incremental source: its changes, and "<source>.documents"
+// the keys of its documents SELECT).
 Dataset load_dataset(soci::session &db, Dialect dialect, const Profile &p, const Settings &s, Day as_of,
-                     const LoadHooks &hooks = {});
+                     const LoadHooks &hooks = {}, ModelLoad *through = nullptr);
 // The same with the dialect by name (ConfigError for an unknown one).
 Dataset load_dataset(soci::session &db, std::string_view backend, const Profile &p, const Settings &s, Day as_of,
-                     const LoadHooks &hooks = {});
+                     const LoadHooks &hooks = {}, ModelLoad *through = nullptr);
 
 }  // namespace cskpi
