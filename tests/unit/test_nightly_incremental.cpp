@@ -16,7 +16,7 @@
 #include "nightly/model_plan.hpp"
 #include "support/snapshot_compare.hpp"
 #include "support/temp_dir.hpp"
-#include "test_nightly_common.hpp"
+#include "test_nightly_incremental_common.hpp"
 
 using namespace cskpi;
 using namespace cskpi::test;
@@ -24,58 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kProfile = std::string(CSKPI_TEST_DATA_DIR) + "/incremental_erp";
-constexpr const char *kOld = "'2025-01-01 00:00:00'";  // write_date of the data as first read
-constexpr const char *kNow = "strftime('%Y-%m-%d %H:%M:%S', 'now')";
-
-// 12 partners; order n (1..40) of partner n % 12 + 1 has 1 + n % 3 lines
-// and one posted invoice; orders 1..4 are the ones edited below.
-void fill_erp(soci::session &s) {
-  s << "CREATE TABLE partner (id INTEGER PRIMARY KEY, name TEXT, segment TEXT, create_date TEXT, write_date TEXT)";
-  s << "CREATE TABLE sale_order (id INTEGER PRIMARY KEY, partner_id INTEGER, date_order TEXT, state TEXT, "
-       "write_date TEXT)";
-  s << "CREATE TABLE sale_order_line (id INTEGER PRIMARY KEY, order_id INTEGER, product_id INTEGER, category TEXT, "
-       "amount REAL, write_date TEXT)";
-  s << "CREATE TABLE account_invoice (id INTEGER PRIMARY KEY, partner_id INTEGER, invoice_date TEXT, due_date TEXT, "
-       "paid_date TEXT, amount REAL, kind TEXT, state TEXT, write_date TEXT)";
-  InsertBuffer b;
-  for (int p = 1; p <= 12; ++p)
-    b.add("partner", std::to_string(p) + ", 'Partner " + std::to_string(p) + "', " +
-                         (p % 2 ? "'smb'" : "'enterprise'") + ", '2023-01-0" + std::to_string(1 + p % 9) + "', " + kOld);
-  int line = 0;
-  for (int n = 1; n <= 40; ++n) {
-    const Day d = make_day(2023, 1, 5) + n * 13;
-    const int partner = n % 12 + 1;
-    b.add("sale_order", std::to_string(n) + ", " + std::to_string(partner) + ", " + q(day_text(d)) + ", 'sale', " + kOld);
-    for (int l = 0; l < 1 + n % 3; ++l)
-      b.add("sale_order_line", std::to_string(++line) + ", " + std::to_string(n) + ", " + std::to_string(l) + ", " +
-                                   (l % 2 ? "'software'" : "'hardware'") + ", " + std::to_string(100 + n * 3 + l) +
-                                   ", " + kOld);
-    b.add("account_invoice", std::to_string(n) + ", " + std::to_string(partner) + ", " + q(day_text(d)) + ", " +
-                                 q(day_text(d + 30)) + ", " + (n % 4 ? q(day_text(d + 20)) : "NULL") + ", " +
-                                 std::to_string(120 + n * 3) + ", 'invoice', 'posted', " + kOld);
-  }
-  b.flush(s);
-}
-
-// The day's edits, written with the current UTC time as the ERP would.
-// order_lines changes rows: order 1 (2 lines) + 2 (3) + 4 (2) + 1000 (2) + 1001 (1) = 10.
-constexpr long long kOrderChangeRows = 10;
-void edit_erp(soci::session &s) {
-  const std::string now = kNow;
-  s << "UPDATE sale_order_line SET amount = amount + 7, write_date = " + now + " WHERE order_id = 1 AND product_id = 1";
-  s << "UPDATE sale_order SET state = 'cancel', write_date = " + now + " WHERE id = 2";
-  s << "DELETE FROM sale_order_line WHERE order_id = 3";
-  s << "DELETE FROM sale_order WHERE id = 3";
-  s << "UPDATE sale_order SET partner_id = 9, write_date = " + now + " WHERE id = 4";
-  s << "INSERT INTO sale_order VALUES (1000, 3, '2023-03-05', 'sale', " + now + ")";  // backdated
-  s << "INSERT INTO sale_order_line VALUES (5000, 1000, 0, 'hardware', 55, " + now + "), (5001, 1000, 1, 'services', 5, " +
-           now + ")";
-  s << "INSERT INTO sale_order VALUES (1001, 3, '2024-06-01', 'draft', " + now + ")";
-  s << "INSERT INTO sale_order_line VALUES (5002, 1001, 0, 'hardware', 999, " + now + ")";
-  s << "UPDATE partner SET segment = 'enterprise', write_date = " + now + " WHERE id = 5";
-  s << "UPDATE account_invoice SET paid_date = '2024-05-01', write_date = " + now + " WHERE id = 4";
-}
+const std::string &kProfile = kIncrementalProfile;
 
 struct Erp {
   TempDir dir;
@@ -83,7 +32,7 @@ struct Erp {
   std::string target = (dir.path / "kpis.sqlite").string();
   Erp() {
     soci::session s(soci::sqlite3, source);
-    fill_erp(s);
+    fill_erp(s, false);
   }
   std::string config(const std::string &target_file, boost::json::object extra = {}) const {
     boost::json::object o{{"source", source_json("sqlite3", "db=" + source, kProfile)},
@@ -173,14 +122,14 @@ TEST_CASE("incremental nightly: full run, edits, an incremental run equal to a f
 
   {
     soci::session s(soci::sqlite3, erp.source);
-    edit_erp(s);
+    edit_erp(s, false);
   }
   RunLog second = run_once(erp.config(), erp.target);
   CHECK(second.mode == "incremental");
   CHECK(second.fallback.empty());
   CHECK(second.digest != first.digest);
   CHECK(second.rows_read.at("order_lines").as_int64() == kOrderChangeRows);
-  CHECK(second.rows_read.at("order_lines.documents").as_int64() == 41);  // 40 - order 3 + 1000 + 1001
+  CHECK(second.rows_read.at("order_lines.documents").as_int64() == kOrdersAfterEdit);
   CHECK(second.rows_read.at("customers").as_int64() == 1);
   CHECK(second.rows_read.at("invoices").as_int64() == 1);
   check_equals_full_run(erp);
@@ -252,7 +201,7 @@ TEST_CASE("incremental nightly: every reason a saved model is not used is a full
   }
   SECTION("a file that is not the latest run's model") {
     soci::session s(soci::sqlite3, erp.source);
-    edit_erp(s);
+    edit_erp(s, false);
     run_once(erp.config(), erp.target);  // a newer model replaces it
     write_file(erp.model(), good);
     CHECK(contains(full_because(erp.config()), "model_stale"));
@@ -268,7 +217,7 @@ TEST_CASE("incremental nightly: a run stopped while saving leaves the previous m
   const double checksum = kpi_checksum(t);
   {
     soci::session s(soci::sqlite3, erp.source);
-    edit_erp(s);
+    edit_erp(s, false);
   }
   struct Fault {
     explicit Fault(void (*f)(const char *)) { incremental::model_save_fault = f; }
