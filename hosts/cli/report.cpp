@@ -17,12 +17,12 @@
 namespace cli {
 namespace json = boost::json;
 
-void ensure_demo_erp(const DemoRun &run) {
+bool ensure_demo_erp(const DemoRun &run) {
   struct stat st {};
   if (stat(run.db_path.c_str(), &st) == 0) {
     std::printf("using the demo ERP in %s\n", run.db_path.c_str());
     std::fflush(stdout);
-    return;
+    return false;
   }
   cskpi::demo::DemoOptions opt;
   opt.seed = run.seed;
@@ -37,6 +37,44 @@ void ensure_demo_erp(const DemoRun &run) {
               static_cast<long long>(stats.invoices), static_cast<long long>(stats.tickets),
               static_cast<long long>(stats.answers));
   std::fflush(stdout);  // before the nightly job's progress lines on stderr
+  return true;
+}
+
+void apply_demo_day(const DemoRun &run) {
+  soci::session db(soci::sqlite3, "db=" + run.db_path);
+  // Another day each run, the same ones from the same start: seeded by the
+  // number of nightly runs so far.
+  long long runs = 0;
+  soci::indicator none = soci::i_null;
+  db << "SELECT count(*) FROM sqlite_master WHERE name = 'cskpi_run'", soci::into(runs);
+  if (runs > 0) db << "SELECT count(*) FROM cskpi_run", soci::into(runs, none);
+  cskpi::demo::DayOptions opt;
+  opt.seed = run.seed + static_cast<std::uint64_t>(runs);
+  opt.day = run.as_of;
+  const auto day = cskpi::demo::apply_demo_day(db, "sqlite3", opt);
+  auto n = [&](const char *what) { return static_cast<long long>(day.counts.count(what) ? day.counts.at(what) : 0); };
+  std::printf("one day of activity on %s (write_date %s UTC): %lld new orders, %lld edited, %lld cancelled, "
+              "%lld deleted documents, %lld payments, %lld new tickets, %lld survey answers\n",
+              day.day.c_str(), day.stamp.c_str(), n("new_orders") + n("backdated_orders"), n("edited_orders"),
+              n("cancelled_orders"), n("deleted_documents"), n("payments"), n("new_tickets"), n("answers"));
+  std::fflush(stdout);
+}
+
+void print_run_mode(const DemoRun &run) {
+  soci::session db(soci::sqlite3, "db=" + run.db_path);
+  std::string mode, fallback, rows_read;
+  soci::indicator fi = soci::i_null, ri = soci::i_null;
+  long long id = run.run_id;
+  db << "SELECT mode, fallback, rows_read FROM cskpi_run WHERE id = :id", soci::use(id), soci::into(mode),
+      soci::into(fallback, fi), soci::into(rows_read, ri);
+  std::string read;
+  if (ri == soci::i_ok) {
+    const json::value per_source = json::parse(rows_read);
+    for (const auto &[source, rows] : per_source.as_object())
+      read += (read.empty() ? "" : ", ") + std::string(source) + " " + json::serialize(rows);
+  }
+  std::printf("nightly run %lld: %s%s; rows read: %s\n", id, mode.c_str(),
+              fi == soci::i_ok ? (" (" + fallback + ")").c_str() : "", read.empty() ? "-" : read.c_str());
 }
 
 std::string demo_config(const DemoRun &run) {

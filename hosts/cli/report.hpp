@@ -21,8 +21,16 @@ struct DemoRun {
   std::uint64_t seed = 42;
 };
 
-// Generates the demo ERP into db_path unless the file exists.
-void ensure_demo_erp(const DemoRun &run);
+// Generates the demo ERP into db_path unless the file exists; false when it
+// existed already.
+bool ensure_demo_erp(const DemoRun &run);
+// One day of activity (hosts/demo apply_demo_day) dated as_of, stamped now:
+// what the next nightly run picks up incrementally (docs/nightly.md
+// "Incremental runs").
+void apply_demo_day(const DemoRun &run);
+// Prints how nightly run run_id read the source: full or incremental (and
+// why it fell back to full), and the rows read per source.
+void print_run_mode(const DemoRun &run);
 // Engine configuration JSON for the demo ERP (profile "demo").
 std::string demo_config(const DemoRun &run);
 // Prints the latest complete period next to the one before, the health and
