@@ -14,15 +14,23 @@ void permute_vector(std::vector<T> &v, const std::vector<std::uint32_t> &order) 
   v.swap(out);
 }
 
-// Appends row r of column `from` (of another RawRows) to `to`, re-coding text.
-void append_value(RawColumn &to, const RawColumn &from, std::size_t r) {
-  const bool null = from.null[r] != 0;
+// Appends one value to `to`; only the getter of its wire is called (the
+// other columns of a chunk have no buffer of that kind).
+template <class Text, class Real, class Integer>
+void push_value(RawColumn &to, bool null, Text text, Real real, Integer integer) {
   to.null.push_back(null ? 1 : 0);
   switch (to.wire) {
-    case Wire::text: to.codes.push_back(null ? 0 : to.dict.intern(from.dict.name(from.codes[r]))); break;
-    case Wire::real: to.reals.push_back(from.reals[r]); break;
-    default: to.ints.push_back(from.ints[r]); break;
+    case Wire::text: to.codes.push_back(null ? 0 : to.dict.intern(text())); break;
+    case Wire::real: to.reals.push_back(real()); break;
+    default: to.ints.push_back(integer()); break;
   }
+}
+
+// Appends row r of column `from` (of another RawRows) to `to`, re-coding text.
+void append_value(RawColumn &to, const RawColumn &from, std::size_t r) {
+  push_value(
+      to, from.null[r] != 0, [&] { return from.dict.name(from.codes[r]); }, [&] { return from.reals[r]; },
+      [&] { return from.ints[r]; });
 }
 
 }  // namespace
@@ -44,18 +52,11 @@ std::size_t RawRows::bytes() const {
 }
 
 void RawRows::append(const Chunk &c) {
-  for (std::size_t col = 0; col < cols_.size(); ++col) {
-    RawColumn &to = cols_[col];
-    for (std::size_t r = 0; r < c.rows; ++r) {
-      const bool null = c.null(col, r);
-      to.null.push_back(null ? 1 : 0);
-      switch (to.wire) {
-        case Wire::text: to.codes.push_back(null ? 0 : to.dict.intern(c.text(col, r))); break;
-        case Wire::real: to.reals.push_back(c.real(col, r)); break;
-        default: to.ints.push_back(c.integer(col, r)); break;
-      }
-    }
-  }
+  for (std::size_t col = 0; col < cols_.size(); ++col)
+    for (std::size_t r = 0; r < c.rows; ++r)
+      push_value(
+          cols_[col], c.null(col, r), [&] { return c.text(col, r); }, [&] { return c.real(col, r); },
+          [&] { return c.integer(col, r); });
 }
 
 void RawRows::permute(const std::vector<std::uint32_t> &order) {
